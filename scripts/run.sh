@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Starts NovaCron on this machine: checks Debian packages (installs them as root), prepares the test guest image,
+# builds the control plane and the node agent, starts both and prints the URL. Ctrl-C stops both; guests keep
+# running (the agent re-attaches to them on its next start).
+#
+# Settings (environment): NOVACRON_DATA_DIR (default ~/.local/share/novacron), NOVACRON_URL (default
+# http://127.0.0.1:5080), NOVACRON_ACCELERATOR (auto|kvm|tcg, default auto), NOVACRON_NODE_NAME (default host name).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+data_dir="${NOVACRON_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/novacron}"
+url="${NOVACRON_URL:-http://127.0.0.1:5080}"
+accelerator="${NOVACRON_ACCELERATOR:-auto}"
+mkdir -p "$data_dir"
+
+echo "[run] step 1/5: checking Debian packages"
+bash scripts/setup-host.sh run
+
+echo "[run] step 2/5: preparing the test guest image in $data_dir/images"
+bash scripts/prepare-guest-image.sh "$data_dir"
+
+echo "[run] step 3/5: building the control plane and the node agent"
+out="$root/artifacts/run"
+dotnet publish src/Web/Web.csproj -c Release -o "$out/web" --verbosity quiet -nologo
+dotnet publish src/NodeAgent/NodeAgent.csproj -c Release -o "$out/agent" --verbosity quiet -nologo
+
+# A fresh enrollment token for this run. It lives only in the two processes' environments: never on disk or in logs.
+token="$(head -c 32 /dev/urandom | base64 | tr -d '/+=' )"
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+echo "[run] step 4/5: starting the control plane on $url"
+(cd "$out/web" && ASPNETCORE_URLS="$url" NovaCron__DataDirectory="$data_dir" Agents__EnrollmentToken="$token" \
+  exec dotnet NovaCron.Web.dll) &
+pids+=($!)
+
+for _ in $(seq 1 120); do
+  if curl -fsS "$url/healthz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "${pids[0]}" 2>/dev/null; then echo "[run] the control plane exited; see its output above" >&2; exit 1; fi
+  sleep 0.5
+done
+
+echo "[run] step 5/5: starting the local node agent (accelerator: $accelerator)"
+(cd "$out/agent" && Agent__ControlPlaneUrl="$url" Agent__EnrollmentToken="$token" Agent__DataDirectory="$data_dir" \
+  Agent__Accelerator="$accelerator" ${NOVACRON_NODE_NAME:+Agent__NodeName="$NOVACRON_NODE_NAME"} exec dotnet NovaCron.NodeAgent.dll) &
+pids+=($!)
+
+echo
+echo "NovaCron is running: open $url  (API docs: $url/api/docs, OpenAPI: $url/openapi/v1.json)"
+echo "Press Ctrl-C to stop the control plane and the agent; running guests keep running."
+wait -n "${pids[@]}"

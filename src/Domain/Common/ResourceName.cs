@@ -1,0 +1,34 @@
+using System.Text.RegularExpressions;
+
+namespace NovaCron.Domain.Common;
+
+/// <summary>Names of nodes, VMs and images: DNS-label style (RFC 1123), lower case, 1 to 63 characters.</summary>
+public static partial class ResourceName
+{
+    public const int MaxLength = 63;
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex DnsLabel();
+
+    public static Result Validate(string? name, string what)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return Error.Validation("name.required", $"A {what} name is required.");
+        }
+
+        if (name.Length > MaxLength)
+        {
+            return Error.Validation("name.too-long", $"A {what} name has at most {MaxLength} characters; '{name[..20]}…' has {name.Length}.");
+        }
+
+        if (!DnsLabel().IsMatch(name))
+        {
+            return Error.Validation(
+                "name.invalid",
+                $"'{name}' is not a valid {what} name: use lower-case letters, digits and hyphens, starting and ending with a letter or digit.");
+        }
+
+        return Result.Success();
+    }
+}

@@ -1,0 +1,52 @@
+using NovaCron.Domain.Common;
+using NovaCron.Domain.Nodes;
+
+namespace NovaCron.Domain.Placement;
+
+/// <summary>First placement policy: the online node with the most free memory that fits the request.
+/// A later scheduler replaces this with filters and weighers; the refusal messages stay this precise.</summary>
+public static class MostFreeMemoryPlacement
+{
+    /// <summary>vCPUs may be over-committed (as Nova's cpu_allocation_ratio); memory and disk may not.
+    /// One VM still never gets more vCPUs than the node has cores.</summary>
+    public const int CpuAllocationRatio = 8;
+
+    private static bool HasRoomFor(Node node, Capacity request)
+    {
+        var room = new Capacity(node.Capacity.VCpus * CpuAllocationRatio, node.Capacity.MemoryMiB, node.Capacity.DiskGiB).Subtract(node.Allocated);
+        return room.Fits(request);
+    }
+
+    public static Result<Node> Choose(IReadOnlyCollection<Node> nodes, Capacity request)
+    {
+        if (nodes.Count == 0)
+        {
+            return Error.Unavailable("placement.no-nodes", "No node is registered; start a node agent first.");
+        }
+
+        var largest = nodes.MaxBy(n => n.Capacity.MemoryMiB)!;
+        if (!nodes.Any(n => n.Capacity.Fits(request)))
+        {
+            return Error.Validation(
+                "placement.too-large",
+                $"No node can ever hold {request.VCpus} vCPUs, {request.MemoryMiB} MiB memory and {request.DiskGiB} GiB disk; "
+                + $"the largest node ('{largest.Name}') has {largest.Capacity.VCpus} vCPUs, {largest.Capacity.MemoryMiB} MiB and {largest.Capacity.DiskGiB} GiB.");
+        }
+
+        var online = nodes.Where(n => n.Status == NodeStatus.Online).ToList();
+        if (online.Count == 0)
+        {
+            return Error.Unavailable("placement.no-online-nodes", "No node is online; check that the node agents are running.");
+        }
+
+        var chosen = online.Where(n => HasRoomFor(n, request)).OrderByDescending(n => n.Free.MemoryMiB).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault();
+        if (chosen is null)
+        {
+            return Error.Conflict(
+                "placement.no-capacity",
+                $"No online node has {request.VCpus} vCPUs, {request.MemoryMiB} MiB memory and {request.DiskGiB} GiB disk free right now.");
+        }
+
+        return chosen;
+    }
+}

@@ -1,0 +1,50 @@
+using NovaCron.Domain.Common;
+using NovaCron.Domain.Nodes;
+
+namespace NovaCron.Domain.Vms;
+
+/// <summary>What a VM is made of. Sizes are validated against hard bounds here and against nodes at placement.</summary>
+public sealed record VmSpec(int VCpus, long MemoryMiB, long DiskGiB, ImageId ImageId, IReadOnlyList<string> Tags)
+{
+    public const int MaxVCpus = 256;
+    public const long MinMemoryMiB = 64;
+    public const long MaxMemoryMiB = 4L * 1024 * 1024;
+    public const long MaxDiskGiB = 64 * 1024;
+    public const int MaxTags = 32;
+
+    public Capacity AsCapacity() => new(VCpus, MemoryMiB, DiskGiB);
+
+    public static Result Validate(int vcpus, long memoryMiB, long diskGiB, IReadOnlyList<string>? tags)
+    {
+        if (vcpus is < 1 or > MaxVCpus)
+        {
+            return Error.Validation("vm.vcpus", $"vCPUs must be between 1 and {MaxVCpus}; got {vcpus}.");
+        }
+
+        if (memoryMiB is < MinMemoryMiB or > MaxMemoryMiB)
+        {
+            return Error.Validation("vm.memory", $"Memory must be between {MinMemoryMiB} MiB and {MaxMemoryMiB} MiB; got {memoryMiB} MiB.");
+        }
+
+        if (diskGiB is < 1 or > MaxDiskGiB)
+        {
+            return Error.Validation("vm.disk", $"Disk size must be between 1 GiB and {MaxDiskGiB} GiB; got {diskGiB} GiB.");
+        }
+
+        if (tags is { Count: > MaxTags })
+        {
+            return Error.Validation("vm.tags", $"A VM has at most {MaxTags} tags; got {tags.Count}.");
+        }
+
+        foreach (var tag in tags ?? [])
+        {
+            var valid = ResourceName.Validate(tag, "tag");
+            if (!valid.IsSuccess)
+            {
+                return valid.Error!;
+            }
+        }
+
+        return Result.Success();
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using NovaCron.Domain.Common;
+using NovaCron.Domain.Vms;
+using NovaCron.Infrastructure.Persistence.Conversions;
+
+namespace NovaCron.Infrastructure.Persistence.Configurations;
+
+public sealed class VirtualMachineConfiguration : IEntityTypeConfiguration<VirtualMachine>
+{
+    public void Configure(EntityTypeBuilder<VirtualMachine> builder)
+    {
+        builder.ToTable("Vms");
+        builder.HasKey(v => v.Id);
+        builder.Property(v => v.Id).ValueGeneratedNever();
+        builder.Property(v => v.Name).HasMaxLength(ResourceName.MaxLength);
+        builder.Property(v => v.Version).IsConcurrencyToken();
+
+        // A deleted VM keeps its row (history, operations), so its name may be reused by a new VM.
+        // Both providers quote identifiers with double quotes and the state is stored by name.
+        builder.HasIndex(v => v.Name)
+            .IsUnique()
+            .HasFilter($"\"State\" <> '{nameof(VmState.Deleted)}'");
+        builder.HasIndex(v => v.NodeId);
+        builder.HasIndex(v => v.State);
+
+        builder.ComplexProperty(v => v.Spec, spec =>
+        {
+            spec.Property(s => s.Tags)
+                .HasConversion(JsonColumn.StringListConverter, JsonColumn.StringListComparer)
+                .IsRequired();
+        });
+
+        builder.OwnsMany(v => v.History, history =>
+        {
+            history.ToTable("VmStateChanges");
+            history.WithOwner().HasForeignKey("VmId");
+            history.Property<long>("Id").ValueGeneratedOnAdd();
+            history.HasKey("Id");
+            history.Property(h => h.Reason).HasMaxLength(1024);
+        });
+        builder.Navigation(v => v.History).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}

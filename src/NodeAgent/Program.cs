@@ -1,0 +1,5 @@
+using Microsoft.Extensions.Hosting;
+using NovaCron.NodeAgent;
+
+var builder = NodeAgentHost.CreateBuilder(args);
+await builder.Build().RunAsync();

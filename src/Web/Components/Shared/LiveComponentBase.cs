@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Components;
+using NovaCron.Web.Realtime;
+
+namespace NovaCron.Web.Components.Shared;
+
+/// <summary>Base of components that show a snapshot from the query classes and then follow <see cref="ClusterStateFeed"/>.
+/// It subscribes before loading and replays the changes that arrived while loading, so nothing published between the
+/// read and the subscription is lost. Changes are applied on the renderer's context, never concurrently with a render.</summary>
+public abstract class LiveComponentBase : ComponentBase, IDisposable
+{
+    private readonly List<ClusterEvent> _pending = [];
+    private IDisposable? _subscription;
+    private bool _loading;
+    private bool _hasLoaded;
+    private object? _loadedKey;
+
+    [Inject]
+    public required ClusterStateFeed Feed { get; init; }
+
+    /// <summary>What the snapshot depends on (for example a route id); the snapshot is read again when it changes.</summary>
+    protected virtual object? SnapshotKey => null;
+
+    protected override void OnInitialized() =>
+        _subscription = Feed.Subscribe(change => InvokeAsync(() => Receive(change)));
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var key = SnapshotKey;
+        if (_hasLoaded && Equals(key, _loadedKey))
+        {
+            return;
+        }
+
+        _loading = true;
+        try
+        {
+            await LoadAsync();
+        }
+        finally
+        {
+            _loading = false;
+            _hasLoaded = true;
+            _loadedKey = key;
+        }
+
+        foreach (var change in _pending)
+        {
+            Apply(change);
+        }
+
+        _pending.Clear();
+    }
+
+    /// <summary>Reads the snapshot from the query classes.</summary>
+    protected abstract Task LoadAsync();
+
+    /// <summary>Applies one change to the snapshot; returns whether anything shown changed.</summary>
+    protected abstract bool Apply(ClusterEvent change);
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _subscription?.Dispose();
+        }
+    }
+
+    private void Receive(ClusterEvent change)
+    {
+        if (_loading || !_hasLoaded)
+        {
+            _pending.Add(change);
+            return;
+        }
+
+        if (Apply(change))
+        {
+            StateHasChanged();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using NovaCron.Domain.Common;
+using NovaCron.Domain.Vms;
+using NovaCron.Web.Features;
+using NovaCron.Web.Features.Images;
+using NovaCron.Web.Features.Vms.CreateVm;
+
+namespace NovaCron.Web.Components.Vms;
+
+/// <summary>Asks for a new VM. Fields are checked with the domain's own rules (<see cref="ResourceName"/>,
+/// <see cref="VmSpec"/>) before the handler is called; an error from the handler is shown in the dialog, which stays open.
+/// Closes with the created <see cref="Realtime.VmView"/>.</summary>
+public sealed partial class CreateVmDialog
+{
+    private MudForm? _form;
+    private IReadOnlyList<ImageView> _images = [];
+    private string _name = string.Empty;
+    private int _vcpus = 1;
+    private long _memoryMiB = 256;
+    private long _diskGiB = 1;
+    private Guid? _imageId;
+    private string _tags = string.Empty;
+    private string? _serverError;
+    private bool _submitting;
+
+    [CascadingParameter]
+    public IMudDialogInstance? Dialog { get; set; }
+
+    [Inject]
+    public required ImageCatalog Images { get; init; }
+
+    [Inject]
+    public required CreateVmHandler Handler { get; init; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        _images = await Images.ListAsync(CancellationToken.None);
+        _imageId = (_images.FirstOrDefault(i => i.IsDefault) ?? _images.FirstOrDefault())?.Id;
+    }
+
+    // Each size is checked alone, with valid values for the others, so every field shows its own message.
+    private static string? ValidateName(string? name) => ResourceName.Validate(name, "VM").Error?.Message;
+
+    private static string? ValidateVCpus(int vcpus) => VmSpec.Validate(vcpus, VmSpec.MinMemoryMiB, 1, null).Error?.Message;
+
+    private static string? ValidateMemory(long memoryMiB) => VmSpec.Validate(1, memoryMiB, 1, null).Error?.Message;
+
+    private static string? ValidateDisk(long diskGiB) => VmSpec.Validate(1, VmSpec.MinMemoryMiB, diskGiB, null).Error?.Message;
+
+    private static string? ValidateTags(string? tags) => VmSpec.Validate(1, VmSpec.MinMemoryMiB, 1, ParseTags(tags)).Error?.Message;
+
+    private static List<string> ParseTags(string? tags) =>
+        [.. (tags ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)];
+
+    private string ImageName(Guid? id) => _images.FirstOrDefault(i => i.Id == id)?.Name ?? string.Empty;
+
+    private void Cancel() => Dialog?.Cancel();
+
+    private async Task SubmitAsync()
+    {
+        _serverError = null;
+        if (_form is null)
+        {
+            return;
+        }
+
+        await _form.ValidateAsync();
+        if (!_form.IsValid)
+        {
+            return;
+        }
+
+        _submitting = true;
+        try
+        {
+            var request = new CreateVmRequest(_name, _vcpus, _memoryMiB, _diskGiB, _imageId?.ToString(), ParseTags(_tags));
+            // Until sign-in exists every UI request is made by the anonymous user.
+            var created = await Handler.HandleAsync(request, new Actor("anonymous", "ui"), CancellationToken.None);
+            if (created.IsSuccess)
+            {
+                Dialog?.Close(DialogResult.Ok(created.Value!));
+            }
+            else
+            {
+                _serverError = created.Error!.Message;
+            }
+        }
+        finally
+        {
+            _submitting = false;
+        }
+    }
+}

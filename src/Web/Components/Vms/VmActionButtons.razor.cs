@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using NovaCron.Domain.Vms;
+using NovaCron.Web.Features;
+using NovaCron.Web.Features.Vms.VmActions;
+using NovaCron.Web.Realtime;
+
+namespace NovaCron.Web.Components.Vms;
+
+/// <summary>Start, stop, force stop, reboot, pause, resume and delete (after confirmation) for one VM. Failures are shown
+/// in a snackbar with the handler's message; the VM's new state arrives through the feed.</summary>
+public sealed partial class VmActionButtons
+{
+    private static readonly VmAction[] Actions = Enum.GetValues<VmAction>();
+
+    private bool _busy;
+
+    [Inject]
+    public required VmActionHandler Handler { get; init; }
+
+    [Inject]
+    public required IDialogService Dialogs { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
+
+    /// <summary>The VM the buttons act on.</summary>
+    [Parameter, EditorRequired]
+    public required VmView Vm { get; set; }
+
+    private static string Label(VmAction action) => action == VmAction.ForceStop ? "Force stop" : action.ToString();
+
+    private static string Slug(VmAction action) => VmStateMachine.Describe(action);
+
+    private async Task RequestAsync(VmAction action)
+    {
+        var vm = Vm;
+        if (action == VmAction.Delete)
+        {
+            var confirmed = await Dialogs.ShowMessageBoxAsync(
+                "Delete VM",
+                $"Delete VM '{vm.Name}' and its disk? This cannot be undone.",
+                yesText: "Delete",
+                cancelText: "Cancel");
+            if (confirmed != true)
+            {
+                return;
+            }
+        }
+
+        _busy = true;
+        try
+        {
+            // Until sign-in exists every UI request is made by the anonymous user.
+            var result = await Handler.HandleAsync(vm.Id, action, new Actor("anonymous", "ui"), CancellationToken.None);
+            if (!result.IsSuccess)
+            {
+                Snackbar.Add(result.Error!.Message, Severity.Error);
+            }
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+}

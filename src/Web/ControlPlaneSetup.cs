@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using NovaCron.Domain.Agents;
+using NovaCron.Infrastructure.Persistence;
+using NovaCron.Web.Api;
+using NovaCron.Web.Components;
+using NovaCron.Web.Configuration;
+using NovaCron.Web.Features.Agents;
+using NovaCron.Web.Features.Images;
+using NovaCron.Web.Features.Nodes;
+using NovaCron.Web.Features.Operations;
+using NovaCron.Web.Features.Vms;
+using NovaCron.Web.Features.Vms.CreateVm;
+using NovaCron.Web.Features.Vms.Queries;
+using NovaCron.Web.Features.Vms.VmActions;
+using NovaCron.Web.Realtime;
+using Serilog;
+
+namespace NovaCron.Web;
+
+/// <summary>The control plane's table of contents: what it is made of and how requests reach it.</summary>
+public static class ControlPlaneSetup
+{
+    public static IHostApplicationBuilder AddNovaCronControlPlane(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) => logger.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().WriteTo.Console());
+
+        builder.Services.AddOptions<NovaCronOptions>().Bind(builder.Configuration.GetSection(NovaCronOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AgentAuthOptions>().Bind(builder.Configuration.GetSection(AgentAuthOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AgentAuthOptions>, AgentAuthOptionsValidator>();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        var dataDirectory = builder.Configuration[$"{NovaCronOptions.SectionName}:{nameof(NovaCronOptions.DataDirectory)}"] ?? NovaCronOptions.DefaultDataDirectory();
+        var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        builder.Services.AddNovaCronPersistence(database, dataDirectory);
+
+        builder.Services.AddSingleton<ClusterStateFeed>();
+        builder.Services.AddSingleton<AgentConnections>();
+        builder.Services.AddSingleton<AgentTokenVerifier>();
+        builder.Services.AddSingleton<AgentReportsHandler>();
+        builder.Services.AddSingleton<CommandDispatcher>();
+        builder.Services.AddSingleton<PlacementLock>();
+        builder.Services.AddSingleton<CreateVmHandler>();
+        builder.Services.AddSingleton<VmActionHandler>();
+        builder.Services.AddSingleton<VmQueries>();
+        builder.Services.AddSingleton<NodeQueries>();
+        builder.Services.AddSingleton<OperationQueries>();
+        builder.Services.AddSingleton<ImageCatalog>();
+        builder.Services.AddHostedService<OperationSupervisor>();
+        builder.Services.AddHostedService<EventsHubForwarder>();
+
+        var signalR = builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 1024 * 1024);
+        if (builder.Configuration["Redis:ConnectionString"] is { Length: > 0 } redis)
+        {
+            // Lets /hubs/events clients connected to any control-plane instance receive every event.
+            signalR.AddStackExchangeRedis(redis);
+        }
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        return builder;
+    }
+
+    /// <summary>Creates the data directory, applies migrations and registers the prepared test guest.</summary>
+    public static async Task PrepareNovaCronAsync(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<NovaCronOptions>>().Value;
+        Directory.CreateDirectory(options.DataDirectory);
+        await app.Services.MigrateNovaCronDatabaseAsync(CancellationToken.None);
+        await app.Services.GetRequiredService<ImageCatalog>().RegisterTestGuestAsync(CancellationToken.None);
+    }
+
+    public static WebApplication MapNovaCron(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).ExcludeFromDescription();
+        var api = app.MapGroup("/api/v1");
+        api.MapVmEndpoints();
+        api.MapNodeEndpoints();
+        api.MapOperationEndpoints();
+        api.MapImageEndpoints();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/api/docs");
+
+        app.MapHub<AgentHub>(AgentProtocol.HubPath);
+        app.MapHub<EventsHub>(EventsHub.Path);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NovaCron.Domain.Common;
+using NovaCron.Domain.Images;
+using NovaCron.Infrastructure.Persistence;
+using NovaCron.Web.Configuration;
+
+namespace NovaCron.Web.Features.Images;
+
+/// <summary>An image as the UI and the API show it.</summary>
+public sealed record ImageView(Guid Id, string Name, ImageKind Kind, string Format, string Path, bool IsDefault, DateTimeOffset CreatedAt)
+{
+    public static ImageView From(Image image) => new(image.Id.Value, image.Name, image.Kind, image.Format, image.Path, image.IsDefault, image.CreatedAt);
+}
+
+/// <summary>Registers a user-supplied disk image that the nodes can read at <see cref="Path"/>.</summary>
+public sealed record RegisterImageRequest(string Name, string Path, string? Format);
+
+/// <summary>Boot images: the prepared test guest and user-supplied qcow2 or raw disks.</summary>
+public sealed partial class ImageCatalog(IDbContextFactory<NovaCronDbContext> dbFactory, IOptions<NovaCronOptions> options, TimeProvider clock, ILogger<ImageCatalog> logger)
+{
+    public const string TestGuestName = "novacron-test-guest";
+
+    private static readonly byte[] Qcow2Magic = [0x51, 0x46, 0x49, 0xFB];
+
+    public async Task<IReadOnlyList<ImageView>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var images = await db.Images.AsNoTracking().ToListAsync(cancellationToken);
+        return [.. images.OrderBy(i => i.Name, StringComparer.Ordinal).Select(ImageView.From)];
+    }
+
+    public async Task<Result<ImageView>> RegisterAsync(RegisterImageRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Path) || !System.IO.Path.IsPathFullyQualified(request.Path))
+        {
+            return Error.Validation("image.path", "The image path must be an absolute path on the node.");
+        }
+
+        if (!File.Exists(request.Path))
+        {
+            return Error.Validation("image.missing", $"No file at '{request.Path}'.");
+        }
+
+        var format = request.Format ?? DetectFormat(request.Path);
+        var registered = Image.RegisterDisk(request.Name, request.Path, format, clock.GetUtcNow());
+        if (!registered.IsSuccess)
+        {
+            return registered.Error!;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Images.AnyAsync(i => i.Name == request.Name, cancellationToken))
+        {
+            return Error.Conflict("image.name-taken", $"An image named '{request.Name}' already exists.");
+        }
+
+        db.Images.Add(registered.Value!);
+        await db.SaveChangesAsync(cancellationToken);
+        return ImageView.From(registered.Value!);
+    }
+
+    /// <summary>Registers (or refreshes) the test guest prepared under the data directory as the default image.</summary>
+    public async Task RegisterTestGuestAsync(CancellationToken cancellationToken)
+    {
+        var dir = System.IO.Path.Combine(options.Value.DataDirectory, "images", TestGuestName);
+        var kernel = System.IO.Path.Combine(dir, "vmlinuz");
+        var initrd = System.IO.Path.Combine(dir, "initrd.img");
+        var cmdlineFile = System.IO.Path.Combine(dir, "cmdline");
+        if (!File.Exists(kernel) || !File.Exists(initrd))
+        {
+            LogNoTestGuest(logger, dir);
+            return;
+        }
+
+        var cmdline = File.Exists(cmdlineFile) ? (await File.ReadAllTextAsync(cmdlineFile, cancellationToken)).Trim() : "console=ttyS0 panic=-1";
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var image = await db.Images.SingleOrDefaultAsync(i => i.Name == TestGuestName, cancellationToken);
+        if (image is null)
+        {
+            image = Image.RegisterKernel(TestGuestName, kernel, initrd, cmdline, clock.GetUtcNow()).Value!;
+            db.Images.Add(image);
+        }
+        else
+        {
+            image.UpdateKernel(kernel, initrd, cmdline);
+        }
+
+        if (!await db.Images.AnyAsync(i => i.IsDefault && i.Name != TestGuestName, cancellationToken))
+        {
+            image.MarkDefault(true);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>qcow2 files start with the magic bytes "QFI\xfb"; anything else is treated as raw.</summary>
+    private static string DetectFormat(string path)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        using var file = File.OpenRead(path);
+        return file.Read(magic) == 4 && magic.SequenceEqual(Qcow2Magic) ? "qcow2" : "raw";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No test guest image in {Directory}; run scripts/prepare-guest-image.sh to prepare it")]
+    private static partial void LogNoTestGuest(ILogger logger, string directory);
+}

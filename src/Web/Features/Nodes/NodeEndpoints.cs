@@ -1,0 +1,14 @@
+using NovaCron.Web.Api;
+
+namespace NovaCron.Web.Features.Nodes;
+
+public static class NodeEndpoints
+{
+    public static RouteGroupBuilder MapNodeEndpoints(this RouteGroupBuilder api)
+    {
+        var nodes = api.MapGroup("/nodes").WithTags("Nodes");
+        nodes.MapGet("/", async (NodeQueries queries, CancellationToken ct) => TypedResults.Ok(await queries.ListAsync(ct))).WithName("ListNodes");
+        nodes.MapGet("/{id:guid}", async (Guid id, NodeQueries queries, CancellationToken ct) => (await queries.GetAsync(id, ct)).ToHttp(TypedResults.Ok)).WithName("GetNode");
+        return api;
+    }
+}

@@ -1,0 +1,111 @@
+using Microsoft.EntityFrameworkCore;
+using NovaCron.Domain.Agents;
+using NovaCron.Domain.Common;
+using NovaCron.Domain.Images;
+using NovaCron.Domain.Operations;
+using NovaCron.Domain.Placement;
+using NovaCron.Domain.Vms;
+using NovaCron.Infrastructure.Persistence;
+using NovaCron.Web.Configuration;
+using NovaCron.Web.Features.Agents;
+using NovaCron.Web.Realtime;
+using Microsoft.Extensions.Options;
+
+namespace NovaCron.Web.Features.Vms.CreateVm;
+
+/// <summary>Validates, places and records a new VM with its create operation in one transaction, then sends the command.</summary>
+public sealed class CreateVmHandler(
+    IDbContextFactory<NovaCronDbContext> dbFactory,
+    PlacementLock placementLock,
+    CommandDispatcher dispatcher,
+    ClusterStateFeed feed,
+    IOptions<NovaCronOptions> options,
+    TimeProvider clock)
+{
+    public async Task<Result<VmView>> HandleAsync(CreateVmRequest request, Actor actor, CancellationToken cancellationToken)
+    {
+        var validName = ResourceName.Validate(request.Name, "VM");
+        if (!validName.IsSuccess)
+        {
+            return validName.Error!;
+        }
+
+        var tags = request.Tags ?? [];
+        var validSpec = VmSpec.Validate(request.VCpus, request.MemoryMiB, request.DiskGiB, tags);
+        if (!validSpec.IsSuccess)
+        {
+            return validSpec.Error!;
+        }
+
+        // Placement reads allocations and writes a new one: serialised so parallel creates never over-allocate a node.
+        using var reservation = await placementLock.AcquireAsync(cancellationToken);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        var image = await FindImageAsync(db, request.Image, cancellationToken);
+        if (!image.IsSuccess)
+        {
+            return image.Error!;
+        }
+
+        if (await db.Vms.AnyAsync(v => v.Name == request.Name && v.State != VmState.Deleted, cancellationToken))
+        {
+            return Error.Conflict("vm.name-taken", $"A VM named '{request.Name}' already exists.");
+        }
+
+        var now = clock.GetUtcNow();
+        var created = VirtualMachine.Create(request.Name, new VmSpec(request.VCpus, request.MemoryMiB, request.DiskGiB, image.Value!.Id, [.. tags]), now);
+        if (!created.IsSuccess)
+        {
+            return created.Error!;
+        }
+
+        var vm = created.Value!;
+        var nodes = await db.Nodes.ToListAsync(cancellationToken);
+        var node = MostFreeMemoryPlacement.Choose(nodes, vm.Spec.AsCapacity());
+        if (!node.IsSuccess)
+        {
+            return node.Error!;
+        }
+
+        var operation = Operation.Queue(OperationKinds.VmCreate, vm.Id, node.Value!.Id, vm.Name, actor.ToString(), now, TimeSpan.FromSeconds(options.Value.OperationTimeoutSeconds));
+        operation.Append(now, $"placed on node '{node.Value.Name}' (most free memory: {node.Value.Free.MemoryMiB} MiB)");
+        vm.Place(node.Value.Id, operation.Id, now);
+        db.Vms.Add(vm);
+        db.Operations.Add(operation);
+        await VmCommands.RecomputeAllocationAsync(db, node.Value.Id, cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return Error.Conflict("vm.name-taken", $"A VM named '{request.Name}' already exists.");
+        }
+
+        var view = VmView.From(vm, image.Value.Name, node.Value.Name);
+        feed.Publish(new VmChanged(view, now));
+        feed.Publish(new OperationChanged(OperationView.From(operation), null, now));
+        feed.Publish(new NodeChanged(NodeView.From(node.Value), now));
+
+        var command = new AgentCommand(operation.Id, AgentCommandKind.Create, vm.Id, VmCommands.Definition(vm, image.Value), request.Start);
+        await dispatcher.SendAsync(node.Value.Id, command, cancellationToken);
+        return view;
+    }
+
+    private static async Task<Result<Image>> FindImageAsync(NovaCronDbContext db, string? nameOrId, CancellationToken cancellationToken)
+    {
+        Image? image;
+        if (string.IsNullOrWhiteSpace(nameOrId))
+        {
+            image = await db.Images.FirstOrDefaultAsync(i => i.IsDefault, cancellationToken);
+            return image is null
+                ? Error.Validation("image.no-default", "No image was given and no default image is registered; run the README's run command to prepare the test guest, or name an image.")
+                : image;
+        }
+
+        image = Guid.TryParse(nameOrId, out var id)
+            ? await db.Images.FirstOrDefaultAsync(i => i.Id == new ImageId(id), cancellationToken)
+            : await db.Images.FirstOrDefaultAsync(i => i.Name == nameOrId, cancellationToken);
+        return image is null ? Error.Validation("image.unknown", $"Unknown image '{nameOrId}'.") : image;
+    }
+}

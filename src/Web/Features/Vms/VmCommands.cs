@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using NovaCron.Domain.Agents;
+using NovaCron.Domain.Common;
+using NovaCron.Domain.Images;
+using NovaCron.Domain.Nodes;
+using NovaCron.Domain.Vms;
+using NovaCron.Infrastructure.Persistence;
+using NovaCron.Web.Realtime;
+
+namespace NovaCron.Web.Features.Vms;
+
+/// <summary>Shared pieces of the VM use cases: the agent command for a VM, allocation bookkeeping and view loading.</summary>
+public static class VmCommands
+{
+    public static VmDefinition Definition(VirtualMachine vm, Image image)
+    {
+        var boot = image.Kind == ImageKind.KernelInitrd
+            ? new BootSource(BootSource.KernelKind, image.Path, image.Format, image.InitrdPath, image.KernelCommandLine)
+            : new BootSource(BootSource.DiskKind, image.Path, image.Format, null, null);
+        return new VmDefinition(vm.Id, vm.Name, vm.Spec.VCpus, vm.Spec.MemoryMiB, vm.Spec.DiskGiB, boot);
+    }
+
+    public static AgentCommandKind ToCommand(VmAction action) => action switch
+    {
+        VmAction.Start => AgentCommandKind.Start,
+        VmAction.Stop => AgentCommandKind.Stop,
+        VmAction.ForceStop => AgentCommandKind.ForceStop,
+        VmAction.Reboot => AgentCommandKind.Reboot,
+        VmAction.Pause => AgentCommandKind.Pause,
+        VmAction.Resume => AgentCommandKind.Resume,
+        VmAction.Delete => AgentCommandKind.Delete,
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
+    };
+
+    /// <summary>Builds the command that carries out an operation on a VM. Used when the operation is created and when it
+    /// is sent again after the agent reconnects, so both paths send the same thing.</summary>
+    public static async Task<AgentCommand?> CommandForAsync(NovaCronDbContext db, Domain.Operations.Operation operation, CancellationToken cancellationToken)
+    {
+        if (operation.VmId is not { } vmId)
+        {
+            return null;
+        }
+
+        var vm = await db.Vms.AsNoTracking().SingleOrDefaultAsync(v => v.Id == vmId, cancellationToken);
+        if (vm is null)
+        {
+            return null;
+        }
+
+        var image = await db.Images.AsNoTracking().SingleOrDefaultAsync(i => i.Id == vm.Spec.ImageId, cancellationToken);
+        var definition = image is null ? null : Definition(vm, image);
+        var kind = operation.Kind switch
+        {
+            Domain.Operations.OperationKinds.VmCreate => AgentCommandKind.Create,
+            Domain.Operations.OperationKinds.VmStart => AgentCommandKind.Start,
+            Domain.Operations.OperationKinds.VmStop => AgentCommandKind.Stop,
+            Domain.Operations.OperationKinds.VmForceStop => AgentCommandKind.ForceStop,
+            Domain.Operations.OperationKinds.VmReboot => AgentCommandKind.Reboot,
+            Domain.Operations.OperationKinds.VmPause => AgentCommandKind.Pause,
+            Domain.Operations.OperationKinds.VmResume => AgentCommandKind.Resume,
+            Domain.Operations.OperationKinds.VmDelete => AgentCommandKind.Delete,
+            _ => (AgentCommandKind?)null,
+        };
+        return kind is { } k ? new AgentCommand(operation.Id, k, vm.Id, definition, StartAfterCreate: k == AgentCommandKind.Create) : null;
+    }
+
+    public static string OperationKindOf(VmAction action) => action switch
+    {
+        VmAction.Start => Domain.Operations.OperationKinds.VmStart,
+        VmAction.Stop => Domain.Operations.OperationKinds.VmStop,
+        VmAction.ForceStop => Domain.Operations.OperationKinds.VmForceStop,
+        VmAction.Reboot => Domain.Operations.OperationKinds.VmReboot,
+        VmAction.Pause => Domain.Operations.OperationKinds.VmPause,
+        VmAction.Resume => Domain.Operations.OperationKinds.VmResume,
+        VmAction.Delete => Domain.Operations.OperationKinds.VmDelete,
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
+    };
+
+    /// <summary>Recomputes a node's allocation from the VMs placed on it that are not deleted.</summary>
+    public static async Task RecomputeAllocationAsync(NovaCronDbContext db, NodeId nodeId, CancellationToken cancellationToken)
+    {
+        var node = await db.Nodes.SingleOrDefaultAsync(n => n.Id == nodeId, cancellationToken);
+        if (node is null)
+        {
+            return;
+        }
+
+        var vms = await db.Vms.Where(v => v.NodeId == nodeId && v.State != VmState.Deleted).ToListAsync(cancellationToken);
+        var pending = db.ChangeTracker.Entries<VirtualMachine>().Select(e => e.Entity).Where(v => v.NodeId == nodeId && v.State != VmState.Deleted);
+        var all = vms.Concat(pending).DistinctBy(v => v.Id).Where(v => v.State != VmState.Deleted);
+        node.SetAllocation(all.Aggregate(Capacity.Zero, (sum, vm) => sum.Add(vm.Spec.AsCapacity())));
+    }
+
+    public static async Task<VmView?> LoadViewAsync(NovaCronDbContext db, VmId id, CancellationToken cancellationToken)
+    {
+        var vm = await db.Vms.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id, cancellationToken);
+        return vm is null ? null : await ToViewAsync(db, vm, cancellationToken);
+    }
+
+    public static async Task<VmView> ToViewAsync(NovaCronDbContext db, VirtualMachine vm, CancellationToken cancellationToken)
+    {
+        var imageName = await db.Images.Where(i => i.Id == vm.Spec.ImageId).Select(i => i.Name).SingleOrDefaultAsync(cancellationToken) ?? "(deleted image)";
+        var nodeName = vm.NodeId is { } nodeId ? await db.Nodes.Where(n => n.Id == nodeId).Select(n => n.Name).SingleOrDefaultAsync(cancellationToken) : null;
+        return VmView.From(vm, imageName, nodeName);
+    }
+}

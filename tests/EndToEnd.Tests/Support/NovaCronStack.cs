@@ -1,0 +1,208 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
+using NovaCron.NodeAgent;
+using NovaCron.Web.Realtime;
+
+namespace NovaCron.EndToEnd.Tests.Support;
+
+/// <summary>The real product on this machine: the control plane on Kestrel (a real port, SQLite in a temp data
+/// directory) and a real node agent driving real QEMU with TCG, connected over SignalR like in production.</summary>
+public sealed class NovaCronStack : IAsyncDisposable
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private readonly string _token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+    private WebApplicationFactory<Program>? _web;
+    private IHost? _agent;
+
+    private NovaCronStack(string dataDirectory, string nodeName)
+    {
+        DataDirectory = dataDirectory;
+        NodeName = nodeName;
+    }
+
+    public string DataDirectory { get; }
+
+    public string NodeName { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Api { get; private set; } = null!;
+
+    public IServiceProvider WebServices => _web!.Services;
+
+    public static async Task<NovaCronStack> StartAsync(bool withAgent = true)
+    {
+        var images = await TestPaths.EnsureGuestImagesAsync();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "novacron-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dataDirectory);
+        Directory.CreateSymbolicLink(Path.Combine(dataDirectory, "images"), images);
+
+        var stack = new NovaCronStack(dataDirectory, "node-" + Guid.NewGuid().ToString("N")[..8]);
+        stack.StartControlPlane();
+        if (withAgent)
+        {
+            await stack.StartAgentAsync();
+            await stack.WaitForNodeOnlineAsync();
+        }
+
+        return stack;
+    }
+
+    public async Task StartAgentAsync()
+    {
+        var builder = NodeAgentHost.CreateBuilder([], new Dictionary<string, string?>
+        {
+            ["Agent:ControlPlaneUrl"] = BaseAddress.ToString().TrimEnd('/'),
+            ["Agent:EnrollmentToken"] = _token,
+            ["Agent:DataDirectory"] = DataDirectory,
+            ["Agent:NodeName"] = NodeName,
+            ["Agent:Accelerator"] = "tcg",
+            ["Agent:StopGracePeriod"] = "00:00:05",
+        });
+        _agent = builder.Build();
+        await _agent.StartAsync();
+    }
+
+    /// <summary>Stops the agent process's host the way a service restart would; guests are not touched.</summary>
+    public async Task StopAgentAsync()
+    {
+        if (_agent is not null)
+        {
+            await _agent.StopAsync();
+            _agent.Dispose();
+            _agent = null;
+        }
+    }
+
+    public async Task WaitForNodeOnlineAsync() =>
+        await Eventually.TrueAsync(
+            async () => (await GetAsync<List<NodeView>>("/api/v1/nodes"))!.Any(n => n.Name == NodeName && n.Status == Domain.Nodes.NodeStatus.Online),
+            TimeSpan.FromSeconds(60),
+            $"node {NodeName} online");
+
+    public async Task<T?> GetAsync<T>(string path) => await Api.GetFromJsonAsync<T>(path, Json);
+
+    public async Task<VmView> GetVmAsync(Guid id) => (await GetAsync<VmDetail>($"/api/v1/vms/{id}"))!.Vm;
+
+    /// <summary>Waits until the VM is in <paramref name="state"/> and no operation owns it any more.</summary>
+    public Task<VmView> WaitForVmStateAsync(Guid id, Domain.Vms.VmState state, TimeSpan timeout) =>
+        Eventually.GetAsync(async () => (VmView?)await GetVmAsync(id), vm => vm?.State == state && vm.ActiveOperationId is null, timeout, $"VM {id} {state} and idle");
+
+    public async Task<string> ConsoleAsync(Guid vmId)
+    {
+        var feed = (ClusterStateFeed)WebServices.GetService(typeof(ClusterStateFeed))!;
+        return await Task.FromResult(feed.ConsoleTail(vmId));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Remove every VM this stack made so no qemu process outlives the test.
+        try
+        {
+            var page = await GetAsync<PageOf<VmView>>("/api/v1/vms?limit=500");
+            foreach (var vm in page?.Items ?? [])
+            {
+                await Api.PostAsync($"/api/v1/vms/{vm.Id}/force-stop", null);
+                await Api.DeleteAsync($"/api/v1/vms/{vm.Id}");
+            }
+
+            if (page?.Items.Count > 0)
+            {
+                await Eventually.TrueAsync(async () => (await GetAsync<PageOf<VmView>>("/api/v1/vms?limit=500"))!.Items.Count == 0, TimeSpan.FromSeconds(30), "VMs deleted");
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or InvalidOperationException)
+        {
+            // Best effort: the data directory removal below still takes the disks away.
+        }
+
+        await StopAgentAsync();
+        if (_web is not null)
+        {
+            await _web.DisposeAsync();
+        }
+
+        KillLeftoverQemu(DataDirectory);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>Qemu processes whose command line names this data directory; used to prove nothing is left over.</summary>
+    public static IReadOnlyList<int> QemuProcessesUnder(string dataDirectory)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var state = stat[(stat.LastIndexOf(')') + 2)..][0];
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (state != 'Z' && cmdline.Contains("qemu-system", StringComparison.Ordinal) && cmdline.Contains(dataDirectory, StringComparison.Ordinal))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
+    }
+
+    private static void KillLeftoverQemu(string dataDirectory)
+    {
+        foreach (var pid in QemuProcessesUnder(dataDirectory))
+        {
+            try
+            {
+                System.Diagnostics.Process.GetProcessById(pid).Kill();
+            }
+            catch (ArgumentException)
+            {
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+    }
+
+    private void StartControlPlane()
+    {
+        _web = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Development");
+            web.UseSetting("NovaCron:DataDirectory", DataDirectory);
+            web.UseSetting("NovaCron:OperationTimeoutSeconds", "60");
+            web.UseSetting("NovaCron:HeartbeatIntervalSeconds", "2");
+            web.UseSetting("Agents:EnrollmentToken", _token);
+            web.UseSetting("Database:Provider", "sqlite");
+        });
+        _web.UseKestrel(0);
+        _web.StartServer();
+        Api = _web.CreateClient();
+        BaseAddress = Api.BaseAddress!;
+    }
+
+    public sealed record PageOf<T>(List<T> Items, int Total, int Offset, int Limit);
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using NovaCron.EndToEnd.Tests.Support;
+
+namespace NovaCron.EndToEnd.Tests.Vms;
+
+/// <summary>Bad input gets a ProblemDetails answer with a stable type and a sentence, and nothing is created.</summary>
+public sealed class ApiValidationTests : IAsyncLifetime
+{
+    private NovaCronStack _stack = null!;
+
+    public async ValueTask InitializeAsync() => _stack = await NovaCronStack.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _stack.DisposeAsync();
+
+    [Theory]
+    [InlineData("Bad_Name", 1, 256, 1, null, HttpStatusCode.BadRequest, "name.invalid")]
+    [InlineData("", 1, 256, 1, null, HttpStatusCode.BadRequest, "name.required")]
+    [InlineData("ok-name", 0, 256, 1, null, HttpStatusCode.BadRequest, "vm.vcpus")]
+    [InlineData("ok-name", 1, 10, 1, null, HttpStatusCode.BadRequest, "vm.memory")]
+    [InlineData("ok-name", 1, 256, 0, null, HttpStatusCode.BadRequest, "vm.disk")]
+    [InlineData("ok-name", 1, 256, 1, "no-such-image", HttpStatusCode.BadRequest, "image.unknown")]
+    [InlineData("ok-name", 1, 4194304, 1, null, HttpStatusCode.BadRequest, "placement.too-large")]
+    [InlineData("ok-name", 1, 256, 60000, null, HttpStatusCode.BadRequest, "placement.too-large")]
+    public async Task CreateVm_BadInput_ProblemDetailsAndNothingCreated(string name, int vcpus, long memory, long disk, string? image, HttpStatusCode status, string code)
+    {
+        var response = await _stack.Api.PostAsJsonAsync("/api/v1/vms", new { name, vCpus = vcpus, memoryMiB = memory, diskGiB = disk, image }, NovaCronStack.Json);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.EndsWith(code, problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        var vms = await _stack.GetAsync<NovaCronStack.PageOf<Web.Realtime.VmView>>("/api/v1/vms");
+        Assert.Empty(vms!.Items);
+    }
+
+    [Fact]
+    public async Task CreateVm_DuplicateName_Conflict()
+    {
+        var first = await _stack.Api.PostAsJsonAsync("/api/v1/vms", new { name = "twin", vCpus = 1, memoryMiB = 128, diskGiB = 1, start = false }, NovaCronStack.Json);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+
+        var second = await _stack.Api.PostAsJsonAsync("/api/v1/vms", new { name = "twin", vCpus = 1, memoryMiB = 128, diskGiB = 1, start = false }, NovaCronStack.Json);
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetVm_UnknownId_NotFoundProblem()
+    {
+        var response = await _stack.Api.GetAsync($"/api/v1/vms/{Guid.NewGuid()}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task StartVm_UnknownId_NotFound()
+    {
+        var response = await _stack.Api.PostAsync($"/api/v1/vms/{Guid.NewGuid()}/start", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("?limit=0")]
+    [InlineData("?limit=100000")]
+    [InlineData("?offset=-1")]
+    public async Task ListVms_BadPaging_BadRequest(string query)
+    {
+        var response = await _stack.Api.GetAsync("/api/v1/vms" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_ListsTheVmEndpoints()
+    {
+        var document = await _stack.Api.GetStringAsync("/openapi/v1.json");
+
+        Assert.Contains("/api/v1/vms/{id}/force-stop", document, StringComparison.Ordinal);
+        Assert.Contains("/api/v1/operations", document, StringComparison.Ordinal);
+    }
+}

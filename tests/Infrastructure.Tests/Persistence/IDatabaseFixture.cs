@@ -1,0 +1,9 @@
+using NovaCron.Infrastructure.Persistence;
+
+namespace NovaCron.Infrastructure.Tests.Persistence;
+
+/// <summary>A migrated database of one provider, shared by the tests of one class.</summary>
+public interface IDatabaseFixture
+{
+    NovaCronDbContext CreateContext();
+}
