@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using NovaCron.EndToEnd.Tests.Support;
+using NovaCron.Testing;
 
 namespace NovaCron.EndToEnd.Tests.Ui;
 

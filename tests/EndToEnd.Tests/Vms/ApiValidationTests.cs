@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using NovaCron.EndToEnd.Tests.Support;
+using NovaCron.Testing;
 
 namespace NovaCron.EndToEnd.Tests.Vms;
 

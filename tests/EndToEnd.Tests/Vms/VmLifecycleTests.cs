@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using NovaCron.Domain.Operations;
 using NovaCron.Domain.Vms;
-using NovaCron.EndToEnd.Tests.Support;
+using NovaCron.Testing;
 using NovaCron.Web.Realtime;
 
 namespace NovaCron.EndToEnd.Tests.Vms;

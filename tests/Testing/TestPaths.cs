@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace NovaCron.EndToEnd.Tests.Support;
+namespace NovaCron.Testing;
 
 /// <summary>Where the shared test guest lives and how to make it: scripts/prepare-guest-image.sh, run once per machine.</summary>
 public static class TestPaths

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace NovaCron.EndToEnd.Tests.Support;
+namespace NovaCron.Testing;
 
 /// <summary>Debian's Chromium driven by Playwright (never a downloaded browser). A missing browser is a failure.</summary>
 public static class Browser

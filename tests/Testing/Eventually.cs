@@ -1,4 +1,4 @@
-namespace NovaCron.EndToEnd.Tests.Support;
+namespace NovaCron.Testing;
 
 /// <summary>Waits on a condition with a deadline; the poll interval is the wait's granularity, not synchronisation.</summary>
 public static class Eventually

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 using NovaCron.NodeAgent;
 using NovaCron.Web.Realtime;
 
-namespace NovaCron.EndToEnd.Tests.Support;
+namespace NovaCron.Testing;
 
 /// <summary>The real product on this machine: the control plane on Kestrel (a real port, SQLite in a temp data
 /// directory) and a real node agent driving real QEMU with TCG, connected over SignalR like in production.</summary>
@@ -82,7 +82,7 @@ public sealed class NovaCronStack : IAsyncDisposable
 
     public async Task WaitForNodeOnlineAsync() =>
         await Eventually.TrueAsync(
-            async () => (await GetAsync<List<NodeView>>("/api/v1/nodes"))!.Any(n => n.Name == NodeName && n.Status == Domain.Nodes.NodeStatus.Online),
+            async () => (await GetAsync<List<NodeView>>("/api/v1/nodes"))!.Any(n => n.Name == NodeName && n.Status == NovaCron.Domain.Nodes.NodeStatus.Online),
             TimeSpan.FromSeconds(60),
             $"node {NodeName} online");
 
@@ -91,7 +91,7 @@ public sealed class NovaCronStack : IAsyncDisposable
     public async Task<VmView> GetVmAsync(Guid id) => (await GetAsync<VmDetail>($"/api/v1/vms/{id}"))!.Vm;
 
     /// <summary>Waits until the VM is in <paramref name="state"/> and no operation owns it any more.</summary>
-    public Task<VmView> WaitForVmStateAsync(Guid id, Domain.Vms.VmState state, TimeSpan timeout) =>
+    public Task<VmView> WaitForVmStateAsync(Guid id, NovaCron.Domain.Vms.VmState state, TimeSpan timeout) =>
         Eventually.GetAsync(async () => (VmView?)await GetVmAsync(id), vm => vm?.State == state && vm.ActiveOperationId is null, timeout, $"VM {id} {state} and idle");
 
     public async Task<string> ConsoleAsync(Guid vmId)
