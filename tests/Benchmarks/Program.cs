@@ -72,6 +72,13 @@ internal static class BareQemu
                 }
 
                 starts.Add(clock.Elapsed.TotalMilliseconds);
+
+                // Pause timings are taken on a booted, idle guest, as on the NovaCron side: TCG boot keeps a core busy.
+                var console = Path.Combine(dir, "console.log");
+                await Eventually.TrueAsync(
+                    () => Task.FromResult(File.Exists(console) && File.ReadAllText(console).Contains("NOVACRON-HEARTBEAT", StringComparison.Ordinal)),
+                    TimeSpan.FromSeconds(60),
+                    "bare guest heartbeat");
                 for (var j = 0; j < 5; j++)
                 {
                     clock.Restart();
@@ -81,6 +88,7 @@ internal static class BareQemu
                 }
 
                 await qmp.ExecuteAsync("quit");
+                File.Delete(console);
                 await qemu.WaitForExitAsync();
             }
 
@@ -135,8 +143,13 @@ internal static class ThroughNovaCron
             await stack.WaitForVmStateAsync(vm.Id, VmState.Stopped, TimeSpan.FromSeconds(30));
         }
 
+        feed.ForgetConsole(vm.Id);
         (await stack.Api.PostAsync($"/api/v1/vms/{vm.Id}/start", null)).EnsureSuccessStatusCode();
         await stack.WaitForVmStateAsync(vm.Id, VmState.Running, TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(
+            () => Task.FromResult(feed.ConsoleTail(vm.Id).Contains("NOVACRON-HEARTBEAT", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(60),
+            "guest heartbeat");
 
         var pauses = new List<double>();
         var toDom = new List<double>();
@@ -162,19 +175,19 @@ internal static class ThroughNovaCron
             for (var i = 0; i < iterations; i++)
             {
                 var pausedAt = NextStateTime(feed, vm.Id, VmState.Paused);
-                var resumed = NextState(feed, vm.Id, VmState.Running);
-                var clock = Stopwatch.StartNew();
+                var requestedAt = DateTimeOffset.UtcNow;
                 (await stack.Api.PostAsync($"/api/v1/vms/{vm.Id}/pause", null)).EnsureSuccessStatusCode();
                 var eventAt = await pausedAt;
-                await stack.WaitForVmStateAsync(vm.Id, VmState.Paused, TimeSpan.FromSeconds(30));
-                var pausedElapsed = clock.Elapsed.TotalMilliseconds;
+                var pauseMs = (eventAt - requestedAt).TotalMilliseconds;
                 var domAt = await WaitForDomAsync(page, "Paused", i);
                 toDom.Add(domAt - eventAt.ToUnixTimeMilliseconds());
 
-                clock.Restart();
+                // The next action waits until the pause operation has completed, as a person's would (untimed).
+                await stack.WaitForVmStateAsync(vm.Id, VmState.Paused, TimeSpan.FromSeconds(30));
+                var resumedAt = NextStateTime(feed, vm.Id, VmState.Running);
+                requestedAt = DateTimeOffset.UtcNow;
                 (await stack.Api.PostAsync($"/api/v1/vms/{vm.Id}/resume", null)).EnsureSuccessStatusCode();
-                await resumed;
-                pauses.Add(pausedElapsed + clock.Elapsed.TotalMilliseconds);
+                pauses.Add(pauseMs + (await resumedAt - requestedAt).TotalMilliseconds);
                 await stack.WaitForVmStateAsync(vm.Id, VmState.Running, TimeSpan.FromSeconds(30));
             }
         }
@@ -188,7 +201,7 @@ internal static class ThroughNovaCron
         [
             Stats.Of("NovaCron: POST /start → agent reports QMP running", starts),
             Stats.Of("NovaCron: POST /pause → Paused, POST /resume → Running", pauses),
-            Stats.Of("NovaCron: agent's STOP report at control plane → browser DOM shows Paused", toDom),
+            Stats.Of("NovaCron: control plane publishes the agent's STOP report → browser DOM shows Paused", toDom),
         ];
     }
 
@@ -200,7 +213,7 @@ internal static class ThroughNovaCron
         IDisposable? subscription = null;
         subscription = feed.Subscribe(change =>
         {
-            if (change is VmChanged { Vm: var vm } && vm.Id == vmId && vm.State == state && seen.TrySetResult(DateTimeOffset.UtcNow))
+            if (change is VmChanged { Vm: var vm } && vm.Id == vmId && vm.State == state && seen.TrySetResult(change.At))
             {
                 subscription?.Dispose();
             }

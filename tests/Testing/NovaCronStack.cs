@@ -192,6 +192,7 @@ public sealed class NovaCronStack : IAsyncDisposable
         _web = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
+            web.UseContentRoot(Path.Combine(TestPaths.RepositoryRoot(), "src", "Web"));
             web.UseSetting("NovaCron:DataDirectory", DataDirectory);
             web.UseSetting("NovaCron:OperationTimeoutSeconds", "60");
             web.UseSetting("NovaCron:HeartbeatIntervalSeconds", "2");

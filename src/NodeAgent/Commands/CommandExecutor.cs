@@ -75,7 +75,13 @@ public sealed partial class CommandExecutor(
         try
         {
             LogRunning(logger, command.OperationId, command.Kind, command.VmId);
-            outbox.Post(AgentHubMethods.ReportProgress, new OperationProgressReport(command.OperationId, 0, $"{command.Kind} started"));
+            // Long commands say they started; QMP one-shots (pause, resume, reboot) report only their result, which
+            // keeps one control-plane write off the path between the request and the state change.
+            if (command.Kind is AgentCommandKind.Create or AgentCommandKind.Start or AgentCommandKind.Stop or AgentCommandKind.Delete)
+            {
+                outbox.Post(AgentHubMethods.ReportProgress, new OperationProgressReport(command.OperationId, 0, $"{command.Kind} started"));
+            }
+
             await ExecuteAsync(command, cancellationToken);
             result = new OperationResultReport(command.OperationId, true, null, await ActualStateAsync(command.VmId, cancellationToken));
         }

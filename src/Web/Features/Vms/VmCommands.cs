@@ -42,11 +42,12 @@ public static class VmCommands
         }
 
         var vm = await db.Vms.AsNoTracking().SingleOrDefaultAsync(v => v.Id == vmId, cancellationToken);
-        if (vm is null)
-        {
-            return null;
-        }
+        return vm is null ? null : await CommandForAsync(db, operation, vm, cancellationToken);
+    }
 
+    /// <summary>The same, for a VM the caller already loaded.</summary>
+    public static async Task<AgentCommand?> CommandForAsync(NovaCronDbContext db, Domain.Operations.Operation operation, VirtualMachine vm, CancellationToken cancellationToken)
+    {
         var image = await db.Images.AsNoTracking().SingleOrDefaultAsync(i => i.Id == vm.Spec.ImageId, cancellationToken);
         var definition = image is null ? null : Definition(vm, image);
         var kind = operation.Kind switch

@@ -59,16 +59,16 @@ public sealed class VmActionHandler(
             return Error.Conflict("vm.changed", $"VM '{vm.Name}' changed while the request was handled; try again.");
         }
 
-        var view = OperationView.From(operation);
-        feed.Publish(new VmChanged(await VmCommands.ToViewAsync(db, vm, cancellationToken), now));
-        feed.Publish(new OperationChanged(view, null, now));
-
-        var command = await VmCommands.CommandForAsync(db, operation, cancellationToken);
+        // The command goes out before the views are built: the agent's work should not wait for the UI's.
+        var command = await VmCommands.CommandForAsync(db, operation, vm, cancellationToken);
         if (command is not null)
         {
             await dispatcher.SendAsync(nodeId, command, cancellationToken);
         }
 
+        var view = OperationView.From(operation);
+        feed.Publish(new OperationChanged(view, null, now));
+        feed.Publish(new VmChanged(await VmCommands.ToViewAsync(db, vm, cancellationToken), now));
         return view;
     }
 }
