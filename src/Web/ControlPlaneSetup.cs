@@ -34,18 +34,7 @@ public static class ControlPlaneSetup
         var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.Services.AddNovaCronPersistence(database, dataDirectory);
 
-        builder.Services.AddSingleton<ClusterStateFeed>();
-        builder.Services.AddSingleton<AgentConnections>();
-        builder.Services.AddSingleton<AgentTokenVerifier>();
-        builder.Services.AddSingleton<AgentReportsHandler>();
-        builder.Services.AddSingleton<CommandDispatcher>();
-        builder.Services.AddSingleton<PlacementLock>();
-        builder.Services.AddSingleton<CreateVmHandler>();
-        builder.Services.AddSingleton<VmActionHandler>();
-        builder.Services.AddSingleton<VmQueries>();
-        builder.Services.AddSingleton<NodeQueries>();
-        builder.Services.AddSingleton<OperationQueries>();
-        builder.Services.AddSingleton<ImageCatalog>();
+        builder.Services.AddNovaCronFeatures();
         builder.Services.AddHostedService<OperationSupervisor>();
         builder.Services.AddHostedService<EventsHubForwarder>();
 
@@ -62,6 +51,24 @@ public static class ControlPlaneSetup
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         return builder;
+    }
+
+    /// <summary>The use cases and the live feed: handlers, queries, the agent hub's collaborators. Tests wire the same.</summary>
+    public static IServiceCollection AddNovaCronFeatures(this IServiceCollection services)
+    {
+        services.AddSingleton<ClusterStateFeed>();
+        services.AddSingleton<AgentConnections>();
+        services.AddSingleton<AgentTokenVerifier>();
+        services.AddSingleton<AgentReportsHandler>();
+        services.AddSingleton<CommandDispatcher>();
+        services.AddSingleton<PlacementLock>();
+        services.AddSingleton<CreateVmHandler>();
+        services.AddSingleton<VmActionHandler>();
+        services.AddSingleton<VmQueries>();
+        services.AddSingleton<NodeQueries>();
+        services.AddSingleton<OperationQueries>();
+        services.AddSingleton<ImageCatalog>();
+        return services;
     }
 
     /// <summary>Creates the data directory, applies migrations and registers the prepared test guest.</summary>

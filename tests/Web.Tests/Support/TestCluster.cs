@@ -58,17 +58,8 @@ internal sealed class TestCluster : IAsyncDisposable
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(Options.Create(new NovaCronOptions { DataDirectory = directory }));
         services.AddNovaCronPersistence(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(directory, "novacron.db")};Pooling=False" }, directory);
-        services.AddSingleton<ClusterStateFeed>();
+        services.AddNovaCronFeatures();
         services.AddSingleton<IHubContext<AgentHub>, FakeHubContext<AgentHub>>();
-        services.AddSingleton<AgentConnections>();
-        services.AddSingleton<CommandDispatcher>();
-        services.AddSingleton<PlacementLock>();
-        services.AddSingleton<CreateVmHandler>();
-        services.AddSingleton<VmActionHandler>();
-        services.AddSingleton<VmQueries>();
-        services.AddSingleton<NodeQueries>();
-        services.AddSingleton<OperationQueries>();
-        services.AddSingleton<ImageCatalog>();
 
         await services.MigrateNovaCronDatabaseAsync(CancellationToken.None);
 
