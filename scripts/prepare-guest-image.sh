@@ -21,7 +21,7 @@ DATA_DIR=$1
 OUT="$DATA_DIR/images/novacron-test-guest"
 STEPS=5
 # Bump when the guest changes so cached images are rebuilt.
-GUEST_VERSION=2
+GUEST_VERSION=3
 step() { echo "[guest-image] step $1/$STEPS: $2"; }
 
 if [ -s "$OUT/vmlinuz" ] && [ -s "$OUT/initrd.img" ] && [ -s "$OUT/cmdline" ] \
@@ -124,16 +124,24 @@ if ls /sys/bus/virtio/drivers/virtio_blk/ 2>/dev/null | grep -q '^virtio'; then
     while [ ! -b /dev/vda ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
 fi
 if [ -b /dev/vda ]; then
-    if ! mount -t ext2 /dev/vda /mnt/disk 2>/dev/null; then
-        mke2fs -q /dev/vda >/dev/null 2>&1
-        mount -t ext2 /dev/vda /mnt/disk
+    # Format only a blank disk (its first 64 KiB all zero): a disk the guest was booted from, or any disk that
+    # holds something else, is never overwritten.
+    mounted=0
+    if mount -t ext2 /dev/vda /mnt/disk 2>/dev/null; then
+        mounted=1
+    elif [ -z "$(dd if=/dev/vda bs=65536 count=1 2>/dev/null | tr -d '\000' | head -c 1)" ]; then
+        mke2fs -q /dev/vda >/dev/null 2>&1 && mount -t ext2 /dev/vda /mnt/disk && mounted=1
     fi
-    boots=$(cat /mnt/disk/boots 2>/dev/null || echo 0)
-    boots=$((boots + 1))
-    echo "$boots" > /mnt/disk/boots
-    [ -f /mnt/disk/marker ] || echo "novacron-$(date +%s)" > /mnt/disk/marker
-    sync
-    echo "NOVACRON-DISK boots=$boots marker=$(cat /mnt/disk/marker)"
+    if [ "$mounted" = 1 ]; then
+        boots=$(cat /mnt/disk/boots 2>/dev/null || echo 0)
+        boots=$((boots + 1))
+        echo "$boots" > /mnt/disk/boots
+        [ -f /mnt/disk/marker ] || echo "novacron-$(date +%s)" > /mnt/disk/marker
+        sync
+        echo "NOVACRON-DISK boots=$boots marker=$(cat /mnt/disk/marker)"
+    else
+        echo "NOVACRON-DISK not-blank: left untouched"
+    fi
 fi
 
 if grep -q 'novacron.load=1' /proc/cmdline; then

@@ -6,7 +6,7 @@ set -euo pipefail
 purpose="${1:-run}"
 packages=(qemu-system-x86 qemu-utils cpio busybox-static xz-utils zstd curl)
 if [[ "$purpose" == "test" ]]; then
-  packages+=(chromium postgresql)
+  packages+=(chromium postgresql dosfstools mtools syslinux)
 fi
 
 missing=()

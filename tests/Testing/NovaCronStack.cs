@@ -20,11 +20,17 @@ public sealed class NovaCronStack : IAsyncDisposable
     private WebApplicationFactory<Program>? _web;
     private IHost? _agent;
 
+    private string? _postgresDatabase;
+
     private NovaCronStack(string dataDirectory, string nodeName)
     {
         DataDirectory = dataDirectory;
         NodeName = nodeName;
     }
+
+    /// <summary>Server of the PostgreSQL runs; each stack gets its own database on it.</summary>
+    public static string PostgresServer =>
+        Environment.GetEnvironmentVariable("NOVACRON_TEST_POSTGRES") is { Length: > 0 } value ? value : "Host=127.0.0.1;Username=novacron;Password=novacron-test;Database=postgres";
 
     public string DataDirectory { get; }
 
@@ -36,7 +42,7 @@ public sealed class NovaCronStack : IAsyncDisposable
 
     public IServiceProvider WebServices => _web!.Services;
 
-    public static async Task<NovaCronStack> StartAsync(bool withAgent = true)
+    public static async Task<NovaCronStack> StartAsync(bool withAgent = true, bool postgres = false)
     {
         var images = await TestPaths.EnsureGuestImagesAsync();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "novacron-e2e-" + Guid.NewGuid().ToString("N")[..12]);
@@ -44,6 +50,15 @@ public sealed class NovaCronStack : IAsyncDisposable
         Directory.CreateSymbolicLink(Path.Combine(dataDirectory, "images"), images);
 
         var stack = new NovaCronStack(dataDirectory, "node-" + Guid.NewGuid().ToString("N")[..8]);
+        if (postgres)
+        {
+            stack._postgresDatabase = "novacron_e2e_" + Guid.NewGuid().ToString("N")[..12];
+            await using var admin = new Npgsql.NpgsqlConnection(PostgresServer);
+            await admin.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {stack._postgresDatabase}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
         stack.StartControlPlane();
         if (withAgent)
         {
@@ -129,6 +144,15 @@ public sealed class NovaCronStack : IAsyncDisposable
         }
 
         KillLeftoverQemu(DataDirectory);
+        if (_postgresDatabase is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var admin = new Npgsql.NpgsqlConnection(PostgresServer);
+            await admin.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {_postgresDatabase} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -197,7 +221,15 @@ public sealed class NovaCronStack : IAsyncDisposable
             web.UseSetting("NovaCron:OperationTimeoutSeconds", "60");
             web.UseSetting("NovaCron:HeartbeatIntervalSeconds", "2");
             web.UseSetting("Agents:EnrollmentToken", _token);
-            web.UseSetting("Database:Provider", "sqlite");
+            if (_postgresDatabase is null)
+            {
+                web.UseSetting("Database:Provider", "sqlite");
+            }
+            else
+            {
+                web.UseSetting("Database:Provider", "postgres");
+                web.UseSetting("Database:ConnectionString", new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Database = _postgresDatabase }.ConnectionString);
+            }
         });
         _web.UseKestrel(0);
         _web.StartServer();
