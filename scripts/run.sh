@@ -25,7 +25,8 @@ out="$root/artifacts/run"
 dotnet publish src/Web/Web.csproj -c Release -o "$out/web" --verbosity quiet -nologo
 dotnet publish src/NodeAgent/NodeAgent.csproj -c Release -o "$out/agent" --verbosity quiet -nologo
 
-# A fresh enrollment token for this run. It lives only in the two processes' environments: never on disk or in logs.
+# A fresh bootstrap enrollment token for this run. It lives only in the two processes' environments: never on disk or
+# in logs. The agent trades it for its own node credential on first start and keeps that in $data_dir/agent/credential.
 token="$(head -c 32 /dev/urandom | base64 | tr -d '/+=' )"
 
 pids=()
@@ -46,6 +47,16 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
+# The first start creates the administrator with a generated password in a 0600 file: show it once, then remove it.
+password_file="$data_dir/initial-admin-password"
+if [ -f "$password_file" ]; then
+  echo
+  echo "Sign in as admin with password: $(cat "$password_file")"
+  echo "(shown once; change it on the account page)"
+  echo
+  rm -f "$password_file"
+fi
+
 echo "[run] step 5/5: starting the local node agent (accelerator: $accelerator)"
 (cd "$out/agent" && Agent__ControlPlaneUrl="$url" Agent__EnrollmentToken="$token" Agent__DataDirectory="$data_dir" \
   Agent__Accelerator="$accelerator" ${NOVACRON_NODE_NAME:+Agent__NodeName="$NOVACRON_NODE_NAME"} exec dotnet NovaCron.NodeAgent.dll) &
@@ -53,5 +64,13 @@ pids+=($!)
 
 echo
 echo "NovaCron is running: open $url  (API docs: $url/api/docs, OpenAPI: $url/openapi/v1.json)"
+echo "The node agent appears on the Nodes page within about 10 s (with accelerator auto it first checks whether KVM boots guests)."
 echo "Press Ctrl-C to stop the control plane and the agent; running guests keep running."
-wait -n "${pids[@]}"
+status=0
+wait -n "${pids[@]}" || status=$?
+if ! kill -0 "${pids[0]}" 2>/dev/null; then
+  echo "[run] the control plane exited (status $status); stopping the agent. Its output above says why." >&2
+else
+  echo "[run] the node agent exited (status $status); stopping the control plane. Its output above says why." >&2
+fi
+exit "$status"

@@ -5,6 +5,7 @@ using NovaCron.Infrastructure.Persistence;
 using NovaCron.Web.Api;
 using NovaCron.Web.Components;
 using NovaCron.Web.Configuration;
+using NovaCron.Web.Features.Admin;
 using NovaCron.Web.Features.Agents;
 using NovaCron.Web.Features.Images;
 using NovaCron.Web.Features.Nodes;
@@ -14,6 +15,7 @@ using NovaCron.Web.Features.Vms.CreateVm;
 using NovaCron.Web.Features.Vms.Queries;
 using NovaCron.Web.Features.Vms.VmActions;
 using NovaCron.Web.Realtime;
+using NovaCron.Web.Security;
 using Serilog;
 
 namespace NovaCron.Web;
@@ -46,10 +48,13 @@ public static class ControlPlaneSetup
         }
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<RequestProblemHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.AddNovaCronAuthentication();
         return builder;
     }
 
@@ -58,7 +63,8 @@ public static class ControlPlaneSetup
     {
         services.AddSingleton<ClusterStateFeed>();
         services.AddSingleton<AgentConnections>();
-        services.AddSingleton<AgentTokenVerifier>();
+        services.AddSingleton<AgentAuthenticator>();
+        services.AddSingleton<EnrollmentService>();
         services.AddSingleton<AgentReportsHandler>();
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<PlacementLock>();
@@ -68,6 +74,8 @@ public static class ControlPlaneSetup
         services.AddSingleton<NodeQueries>();
         services.AddSingleton<OperationQueries>();
         services.AddSingleton<ImageCatalog>();
+        services.AddSingleton<Features.Audit.AuditLog>();
+        services.AddNovaCronAdministration();
         return services;
     }
 
@@ -77,6 +85,7 @@ public static class ControlPlaneSetup
         var options = app.Services.GetRequiredService<IOptions<NovaCronOptions>>().Value;
         Directory.CreateDirectory(options.DataDirectory);
         await app.Services.MigrateNovaCronDatabaseAsync(CancellationToken.None);
+        await app.Services.BootstrapAdministratorAsync(CancellationToken.None);
         await app.Services.GetRequiredService<ImageCatalog>().RegisterTestGuestAsync(CancellationToken.None);
     }
 
@@ -84,18 +93,23 @@ public static class ControlPlaneSetup
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseNovaCronAuthentication();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
 
-        app.MapGet("/healthz", () => TypedResults.Text("ok")).ExcludeFromDescription();
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).ExcludeFromDescription().AllowAnonymous();
         var api = app.MapGroup("/api/v1");
+        api.AddEndpointFilter<Features.Audit.AuditRefusalFilter>();
         api.MapVmEndpoints();
         api.MapNodeEndpoints();
         api.MapOperationEndpoints();
         api.MapImageEndpoints();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/api/docs");
+        api.MapEnrollmentEndpoints();
+        api.MapAdministrationEndpoints();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        Scalar.AspNetCore.ScalarEndpointRouteBuilderExtensions.MapScalarApiReference(app, "/api/docs").AllowAnonymous();
 
+        // Agents authenticate with enrollment tokens or node credentials: AgentHub's [Authorize] names the Agent scheme.
         app.MapHub<AgentHub>(AgentProtocol.HubPath);
         app.MapHub<EventsHub>(EventsHub.Path);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

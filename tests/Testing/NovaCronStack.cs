@@ -1,7 +1,15 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Net.Http.Headers;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NovaCron.Domain.Identity;
+using NovaCron.Domain.Projects;
+using NovaCron.Infrastructure.Identity;
+using NovaCron.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Hosting;
@@ -34,11 +42,23 @@ public sealed class NovaCronStack : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>An extra folder the control plane accepts user disk images from.</summary>
+    public string UserImages => Path.Combine(DataDirectory, "user-images");
+
     public string NodeName { get; }
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>A client authenticated as the first administrator with an API token.</summary>
     public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>A client with no credentials.</summary>
+    public HttpClient Anonymous { get; private set; } = null!;
+
+    public const string AdminUserName = "admin";
+
+    /// <summary>The first administrator's password, given through <c>Bootstrap:AdminPassword</c> as an operator would.</summary>
+    public string AdminPassword { get; } = "Adm1n-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
 
     public IServiceProvider WebServices => _web!.Services;
 
@@ -48,6 +68,7 @@ public sealed class NovaCronStack : IAsyncDisposable
         var dataDirectory = Path.Combine(Path.GetTempPath(), "novacron-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dataDirectory);
         Directory.CreateSymbolicLink(Path.Combine(dataDirectory, "images"), images);
+        Directory.CreateDirectory(Path.Combine(dataDirectory, "user-images"));
 
         var stack = new NovaCronStack(dataDirectory, "node-" + Guid.NewGuid().ToString("N")[..8]);
         if (postgres)
@@ -60,6 +81,7 @@ public sealed class NovaCronStack : IAsyncDisposable
         }
 
         stack.StartControlPlane();
+        stack.Api = await stack.ClientWithTokenAsync(await stack.AdminIdAsync(), null, TimeSpan.FromHours(4));
         if (withAgent)
         {
             await stack.StartAgentAsync();
@@ -220,7 +242,10 @@ public sealed class NovaCronStack : IAsyncDisposable
             web.UseSetting("NovaCron:DataDirectory", DataDirectory);
             web.UseSetting("NovaCron:OperationTimeoutSeconds", "60");
             web.UseSetting("NovaCron:HeartbeatIntervalSeconds", "2");
+            web.UseSetting("NovaCron:ImageDirectories:0", UserImages);
             web.UseSetting("Agents:EnrollmentToken", _token);
+            web.UseSetting("Bootstrap:AdminUserName", AdminUserName);
+            web.UseSetting("Bootstrap:AdminPassword", AdminPassword);
             if (_postgresDatabase is null)
             {
                 web.UseSetting("Database:Provider", "sqlite");
@@ -233,8 +258,79 @@ public sealed class NovaCronStack : IAsyncDisposable
         });
         _web.UseKestrel(0);
         _web.StartServer();
-        Api = _web.CreateClient();
-        BaseAddress = Api.BaseAddress!;
+        using (var probe = _web.CreateClient())
+        {
+            BaseAddress = probe.BaseAddress!;
+        }
+
+        Anonymous = NewClient();
+    }
+
+    private HttpClient NewClient() => _web!.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = BaseAddress, AllowAutoRedirect = false });
+
+    /// <summary>Creates a user with a global role and/or project memberships and returns a client that uses an API
+    /// token of that user (narrowed to <paramref name="tokenPermissions"/> when given).</summary>
+    public async Task<HttpClient> ClientForNewUserAsync(
+        string userName,
+        RoleId? globalRole,
+        IReadOnlyList<(ProjectId Project, RoleId Role)> memberships,
+        IReadOnlyList<string>? tokenPermissions = null,
+        TimeSpan? tokenLifetime = null)
+    {
+        var userId = await CreateUserAsync(userName, "Pw-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12)), globalRole, memberships);
+        return await ClientWithTokenAsync(userId, tokenPermissions, tokenLifetime ?? TimeSpan.FromHours(2));
+    }
+
+    /// <summary>Creates a user who can sign in with <paramref name="password"/>.</summary>
+    public async Task<Guid> CreateUserAsync(string userName, string password, RoleId? globalRole, IReadOnlyList<(ProjectId Project, RoleId Role)> memberships)
+    {
+        using var scope = WebServices.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<NovaCronUser>>();
+        var user = new NovaCronUser { UserName = userName, DisplayName = userName, GlobalRoleId = globalRole?.Value, CreatedAt = DateTimeOffset.UtcNow };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join("; ", created.Errors.Select(e => e.Description)));
+        }
+
+        var factory = WebServices.GetRequiredService<IDbContextFactory<NovaCronDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        foreach (var (project, role) in memberships)
+        {
+            db.Memberships.Add(new ProjectMembership(user.Id, project, role));
+        }
+
+        await db.SaveChangesAsync();
+        return user.Id;
+    }
+
+    /// <summary>A client with a fresh API token of an existing user.</summary>
+    public async Task<HttpClient> ClientWithTokenAsync(Guid userId, IReadOnlyList<string>? tokenPermissions, TimeSpan lifetime)
+    {
+        var factory = WebServices.GetRequiredService<IDbContextFactory<NovaCronDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var everything = new UserAccess(userId, "test", Permissions.All.Select(p => p.Name), []);
+        var now = DateTimeOffset.UtcNow;
+        // An already expired token is made valid and then moved into the past, as time would.
+        var (token, secret) = ApiToken.Issue(userId, "test token", now + (lifetime > TimeSpan.Zero ? lifetime : TimeSpan.FromMinutes(1)), tokenPermissions, everything, now).Value;
+        db.ApiTokens.Add(token);
+        await db.SaveChangesAsync();
+        if (lifetime <= TimeSpan.Zero)
+        {
+            db.Entry(token).Property(t => t.ExpiresAt).CurrentValue = now.AddMinutes(-5);
+            await db.SaveChangesAsync();
+        }
+
+        var client = NewClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return client;
+    }
+
+    public async Task<Guid> AdminIdAsync()
+    {
+        using var scope = WebServices.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<NovaCronUser>>();
+        return (await users.FindByNameAsync(AdminUserName))!.Id;
     }
 
     public sealed record PageOf<T>(List<T> Items, int Total, int Offset, int Limit);

@@ -4,8 +4,9 @@ using NovaCron.Domain.Vms;
 namespace NovaCron.Domain.Agents;
 
 /// <summary>Version 1 of the protocol between node agents and the control plane's agent hub (<c>/hubs/agents</c>).
-/// The agent connects out, authenticates with <c>Authorization: Bearer &lt;enrollment token&gt;</c>, then calls
-/// <see cref="AgentHubMethods.Register"/> on every (re)connect.</summary>
+/// The agent connects out with <c>Authorization: Bearer &lt;node credential&gt;</c> and calls
+/// <see cref="AgentHubMethods.Register"/> on every (re)connect. Without a credential it first connects with an
+/// enrollment token and calls <see cref="AgentHubMethods.Enroll"/>, which is all such a connection may do.</summary>
 public static class AgentProtocol
 {
     public const int Version = 1;
@@ -21,6 +22,10 @@ public static class AgentHubMethods
     public const string ReportProgress = "ReportProgress";
     public const string ReportResult = "ReportResult";
     public const string ReportConsole = "ReportConsole";
+
+    /// <summary>Trades the enrollment token of this connection for a node credential (<see cref="EnrollRequest"/> →
+    /// <see cref="EnrollResult"/>). The only method a connection holding an enrollment token may call.</summary>
+    public const string Enroll = "Enroll";
 }
 
 /// <summary>Client methods the control plane invokes on an agent.</summary>
@@ -28,6 +33,18 @@ public static class AgentClientMethods
 {
     public const string Execute = "Execute";
 }
+
+/// <summary>Asks to join the cluster as <paramref name="NodeName"/>; sent on a connection authenticated with an
+/// enrollment token (the control plane's bootstrap token or an <c>nce_…</c> token an administrator created).</summary>
+/// <param name="NodeName">The node's name: 1-63 lower-case letters, digits or '-'.</param>
+public sealed record EnrollRequest(string NodeName);
+
+/// <summary>The node credential (<c>ncn_…</c>), returned exactly once. The agent keeps it in
+/// <c>&lt;data directory&gt;/agent/credential</c> and authenticates every later connection with it; it is valid only
+/// for <paramref name="NodeName"/>.</summary>
+/// <param name="CredentialSecret">The bearer secret; the control plane stores only its hash.</param>
+/// <param name="NodeName">The node the credential speaks for.</param>
+public sealed record EnrollResult(string CredentialSecret, string NodeName);
 
 /// <summary>Host resources the agent read from the machine.</summary>
 public sealed record HostCapacity(int VCpus, long MemoryMiB, long DiskGiB);

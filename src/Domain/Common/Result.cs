@@ -7,6 +7,7 @@ public enum ErrorKind
     NotFound,
     Conflict,
     Unavailable,
+    Forbidden,
 }
 
 /// <summary>An expected failure: a stable machine code and a sentence a person can read.</summary>
@@ -19,6 +20,12 @@ public sealed record Error(ErrorKind Kind, string Code, string Message)
     public static Error Conflict(string code, string message) => new(ErrorKind.Conflict, code, message);
 
     public static Error Unavailable(string code, string message) => new(ErrorKind.Unavailable, code, message);
+
+    public static Error Forbidden(string code, string message) => new(ErrorKind.Forbidden, code, message);
+
+    /// <summary>The caller lacks <paramref name="permission"/> where it asked to act.</summary>
+    public static Error MissingPermission(string permission, string where) =>
+        Forbidden("forbidden", $"You do not have the permission '{permission}' {where}.");
 }
 
 /// <summary>Outcome of an operation that either succeeds or fails with an expected <see cref="Error"/>.</summary>

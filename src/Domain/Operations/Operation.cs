@@ -1,4 +1,5 @@
 using NovaCron.Domain.Common;
+using NovaCron.Domain.Projects;
 
 namespace NovaCron.Domain.Operations;
 
@@ -49,6 +50,9 @@ public sealed class Operation
 
     public NodeId? NodeId { get; private set; }
 
+    /// <summary>The project of the target, so the task log is scoped like the VMs it is about.</summary>
+    public ProjectId? ProjectId { get; private set; }
+
     public string TargetName { get; private set; }
 
     public string RequestedBy { get; private set; }
@@ -73,13 +77,14 @@ public sealed class Operation
 
     public bool IsFinished => Status is OperationStatus.Succeeded or OperationStatus.Failed or OperationStatus.Cancelled;
 
-    public static Operation Queue(string kind, VmId? vm, NodeId? node, string targetName, string requestedBy, DateTimeOffset now, TimeSpan timeout)
+    public static Operation Queue(string kind, VmId? vm, NodeId? node, string targetName, string requestedBy, DateTimeOffset now, TimeSpan timeout, ProjectId? project = null)
     {
         var operation = new Operation
         {
             Id = OperationId.New(),
             Kind = kind,
             VmId = vm,
+            ProjectId = project,
             NodeId = node,
             TargetName = targetName,
             RequestedBy = requestedBy,

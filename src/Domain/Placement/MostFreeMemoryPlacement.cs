@@ -42,9 +42,27 @@ public static class MostFreeMemoryPlacement
         var chosen = online.Where(n => HasRoomFor(n, request)).OrderByDescending(n => n.Free.MemoryMiB).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault();
         if (chosen is null)
         {
+            var roomiest = online.MaxBy(n => n.Free.MemoryMiB)!;
+            var shortOf = new List<string>();
+            if (online.All(n => n.Free.MemoryMiB < request.MemoryMiB))
+            {
+                shortOf.Add($"memory (most free: {roomiest.Free.MemoryMiB} MiB on '{roomiest.Name}')");
+            }
+
+            if (online.All(n => n.Free.DiskGiB < request.DiskGiB))
+            {
+                var disk = online.MaxBy(n => n.Free.DiskGiB)!;
+                shortOf.Add($"disk (most free: {disk.Free.DiskGiB} GiB on '{disk.Name}')");
+            }
+
+            if (shortOf.Count == 0)
+            {
+                shortOf.Add($"vCPUs (each node allows {CpuAllocationRatio} vCPUs per core)");
+            }
+
             return Error.Conflict(
                 "placement.no-capacity",
-                $"No online node has {request.VCpus} vCPUs, {request.MemoryMiB} MiB memory and {request.DiskGiB} GiB disk free right now.");
+                $"No online node has room for {request.VCpus} vCPUs, {request.MemoryMiB} MiB memory and {request.DiskGiB} GiB disk right now; short of {string.Join(" and ", shortOf)}.");
         }
 
         return chosen;

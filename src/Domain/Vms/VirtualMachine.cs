@@ -1,4 +1,5 @@
 using NovaCron.Domain.Common;
+using NovaCron.Domain.Projects;
 
 namespace NovaCron.Domain.Vms;
 
@@ -25,6 +26,9 @@ public sealed class VirtualMachine
 
     public NodeId? NodeId { get; private set; }
 
+    /// <summary>The project (tenant) the VM belongs to; quotas and permissions apply through it.</summary>
+    public ProjectId ProjectId { get; private set; }
+
     public VmState State { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
@@ -40,7 +44,7 @@ public sealed class VirtualMachine
 
     public IReadOnlyList<VmStateChange> History => _history;
 
-    public static Result<VirtualMachine> Create(string name, VmSpec spec, DateTimeOffset now)
+    public static Result<VirtualMachine> Create(string name, VmSpec spec, DateTimeOffset now, ProjectId? project = null)
     {
         var validName = ResourceName.Validate(name, "VM");
         if (!validName.IsSuccess)
@@ -59,6 +63,7 @@ public sealed class VirtualMachine
             Id = VmId.New(),
             Name = name,
             Spec = spec,
+            ProjectId = project ?? ProjectId.Default,
             State = VmState.Scheduling,
             CreatedAt = now,
             StateChangedAt = now,

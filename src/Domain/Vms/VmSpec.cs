@@ -7,7 +7,8 @@ namespace NovaCron.Domain.Vms;
 public sealed record VmSpec(int VCpus, long MemoryMiB, long DiskGiB, ImageId ImageId, IReadOnlyList<string> Tags)
 {
     public const int MaxVCpus = 256;
-    public const long MinMemoryMiB = 64;
+    /// <summary>The test guest, a kernel with a busybox initramfs, needs about 100 MiB to boot.</summary>
+    public const long MinMemoryMiB = 128;
     public const long MaxMemoryMiB = 4L * 1024 * 1024;
     public const long MaxDiskGiB = 64 * 1024;
     public const int MaxTags = 32;
@@ -34,6 +35,11 @@ public sealed record VmSpec(int VCpus, long MemoryMiB, long DiskGiB, ImageId Ima
         if (tags is { Count: > MaxTags })
         {
             return Error.Validation("vm.tags", $"A VM has at most {MaxTags} tags; got {tags.Count}.");
+        }
+
+        if (tags is not null && tags.Distinct(StringComparer.Ordinal).Count() != tags.Count)
+        {
+            return Error.Validation("vm.tags", "Each tag may appear once.");
         }
 
         foreach (var tag in tags ?? [])

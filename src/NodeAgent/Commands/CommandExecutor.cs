@@ -6,6 +6,7 @@ using NovaCron.Domain.Common;
 using NovaCron.Domain.Hypervisors;
 using NovaCron.Domain.Vms;
 using NovaCron.NodeAgent.Configuration;
+using NovaCron.NodeAgent.Hypervisor;
 using NovaCron.NodeAgent.Reporting;
 
 namespace NovaCron.NodeAgent.Commands;
@@ -116,7 +117,8 @@ public sealed partial class CommandExecutor(
         {
             case AgentCommandKind.Create:
                 var definition = RequireDefinition(command);
-                var progress = new Progress<int>(p =>
+                // Posted synchronously: Progress<T> would post from the thread pool, possibly after the result.
+                var progress = new InlineProgress(p =>
                     outbox.Post(AgentHubMethods.ReportProgress, new OperationProgressReport(command.OperationId, command.StartAfterCreate ? p / 2 : p, "creating disk")));
                 await hypervisor.CreateAsync(definition, progress, cancellationToken);
                 if (command.StartAfterCreate)
@@ -130,7 +132,18 @@ public sealed partial class CommandExecutor(
                 await hypervisor.StartAsync(RequireDefinition(command), cancellationToken);
                 break;
             case AgentCommandKind.Stop:
-                await hypervisor.StopAsync(command.VmId, options.Value.StopGracePeriod, cancellationToken);
+                if (hypervisor is IStopReporting reporting)
+                {
+                    // Synchronous, so every step is in the outbox before the result.
+                    var steps = new InlineProgress<string>(message =>
+                        outbox.Post(AgentHubMethods.ReportProgress, new OperationProgressReport(command.OperationId, 50, message)));
+                    await reporting.StopAsync(command.VmId, options.Value.StopGracePeriod, steps, cancellationToken);
+                }
+                else
+                {
+                    await hypervisor.StopAsync(command.VmId, options.Value.StopGracePeriod, cancellationToken);
+                }
+
                 break;
             case AgentCommandKind.ForceStop:
                 await hypervisor.ForceStopAsync(command.VmId, cancellationToken);
@@ -161,6 +174,12 @@ public sealed partial class CommandExecutor(
         return inventory.FirstOrDefault(i => i.VmId == vm)?.State ?? VmObservation.Deleted;
     }
 
+    /// <summary>Reports on the caller's thread, unlike <see cref="Progress{T}"/>, which posts to the thread pool.</summary>
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Operation {OperationId}: {Kind} of VM {VmId}")]
     private static partial void LogRunning(ILogger logger, OperationId operationId, AgentCommandKind kind, VmId vmId);
 
@@ -169,4 +188,10 @@ public sealed partial class CommandExecutor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Operation {OperationId} repeated while {Status}; not running it again")]
     private static partial void LogDuplicate(ILogger logger, OperationId operationId, string status);
+
+    /// <summary>Reports progress on the caller's thread, so reports keep their order with the result that follows.</summary>
+    private sealed class InlineProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
 }

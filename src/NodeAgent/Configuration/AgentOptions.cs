@@ -8,7 +8,9 @@ public sealed class AgentOptions
     /// <summary>Base URL of the control plane, e.g. <c>https://novacron.example</c>; the agent connects to its <c>/hubs/agents</c>.</summary>
     public string ControlPlaneUrl { get; set; } = "";
 
-    /// <summary>Sent as <c>Authorization: Bearer</c> on every connect.</summary>
+    /// <summary>Used once, to enroll: the agent trades it for a node credential, keeps that in
+    /// <c>&lt;DataDirectory&gt;/agent/credential</c> and authenticates with the credential from then on. Not needed
+    /// when the credential file exists.</summary>
     public string EnrollmentToken { get; set; } = "";
 
     /// <summary>Where VMs (<c>vms/</c>) and images (<c>images/</c>) live.</summary>

@@ -18,9 +18,9 @@ public sealed partial class AgentOptionsValidator : IValidateOptions<AgentOption
             errors.Add($"{S}:ControlPlaneUrl must be an absolute http(s) URL; got '{options.ControlPlaneUrl}'.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.EnrollmentToken))
+        if (string.IsNullOrWhiteSpace(options.EnrollmentToken) && !HasCredential(options.DataDirectory))
         {
-            errors.Add($"{S}:EnrollmentToken is required (the token the control plane issued for this node).");
+            errors.Add($"{S}:EnrollmentToken is required until the node has enrolled (an enrollment token from the control plane; the agent then keeps its own credential in <DataDirectory>/agent/credential).");
         }
 
         if (string.IsNullOrWhiteSpace(options.DataDirectory) || !Path.IsPathRooted(options.DataDirectory))
@@ -60,6 +60,9 @@ public sealed partial class AgentOptionsValidator : IValidateOptions<AgentOption
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    private static bool HasCredential(string? dataDirectory) =>
+        !string.IsNullOrWhiteSpace(dataDirectory) && Path.IsPathRooted(dataDirectory) && File.Exists(Connection.AgentCredentialStore.PathFor(dataDirectory));
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
     private static partial Regex NodeNamePattern();

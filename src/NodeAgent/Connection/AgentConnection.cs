@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,8 +11,9 @@ using NovaCron.NodeAgent.Reporting;
 
 namespace NovaCron.NodeAgent.Connection;
 
-/// <summary>Keeps the SignalR connection to the control plane: connects out (retrying with backoff), registers with the
-/// full inventory on every connect and reconnect, sends heartbeats, delivers the outbox and receives commands.</summary>
+/// <summary>Keeps the SignalR connection to the control plane: enrolls once (trading the enrollment token for a node
+/// credential kept on disk), connects out with the credential (retrying with backoff), registers with the full inventory
+/// on every connect and reconnect, sends heartbeats, delivers the outbox and receives commands.</summary>
 public sealed partial class AgentConnection(
     IOptions<AgentOptions> options,
     IHypervisor hypervisor,
@@ -25,13 +27,24 @@ public sealed partial class AgentConnection(
     private TaskCompletionSource _online = NewSignal();
     private TaskCompletionSource _closed = NewSignal();
     private TimeSpan _heartbeatInterval = DefaultHeartbeat;
+    private string? _credential;
+    private bool _registered;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
         var url = new Uri(settings.ControlPlaneUrl.TrimEnd('/') + AgentProtocol.HubPath);
+        try
+        {
+            _credential = await EnsureCredentialAsync(url, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         await using var connection = new HubConnectionBuilder()
-            .WithUrl(url, o => o.AccessTokenProvider = () => Task.FromResult<string?>(settings.EnrollmentToken))
+            .WithUrl(url, o => o.AccessTokenProvider = () => Task.FromResult<string?>(_credential))
             .WithAutomaticReconnect(new BackoffRetryPolicy())
             .Build();
 
@@ -63,6 +76,7 @@ public sealed partial class AgentConnection(
         var heartbeat = Task.Run(() => HeartbeatAsync(connection, stoppingToken), CancellationToken.None);
         try
         {
+            var failedSessions = 0L;
             while (!stoppingToken.IsCancellationRequested)
             {
                 Task closed;
@@ -76,6 +90,14 @@ public sealed partial class AgentConnection(
                 await RegisterOrDropAsync(connection, stoppingToken);
                 await closed.WaitAsync(stoppingToken);
                 LogDisconnected(logger);
+
+                // A session that never registered (refused, wrong node name) must not turn into a hot reconnect loop.
+                failedSessions = _registered ? 0 : failedSessions + 1;
+                _registered = false;
+                if (failedSessions > 0)
+                {
+                    await Task.Delay(BackoffRetryPolicy.DelayFor(failedSessions + 1), stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -102,7 +124,50 @@ public sealed partial class AgentConnection(
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 var delay = BackoffRetryPolicy.DelayFor(attempt + 1);
-                LogConnectFailed(logger, url, ex.Message, delay.TotalSeconds);
+                if (ex is HttpRequestException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden })
+                {
+                    LogCredentialRefused(logger, AgentCredentialStore.PathFor(options.Value.DataDirectory), delay.TotalSeconds);
+                }
+                else
+                {
+                    LogConnectFailed(logger, url, ex.Message, delay.TotalSeconds);
+                }
+
+                await Task.Delay(delay, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>The node credential from disk, or a new one from enrolling with the enrollment token (retried with
+    /// backoff until it works: the control plane may be down, or an administrator may still have to act).</summary>
+    private async Task<string> EnsureCredentialAsync(Uri url, CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (AgentCredentialStore.Read(settings.DataDirectory) is { } stored)
+        {
+            return stored;
+        }
+
+        for (var attempt = 0L; ; attempt++)
+        {
+            try
+            {
+                await using var enrollment = new HubConnectionBuilder()
+                    .WithUrl(url, o => o.AccessTokenProvider = () => Task.FromResult<string?>(settings.EnrollmentToken))
+                    .Build();
+                await enrollment.StartAsync(stoppingToken);
+                var result = await enrollment.InvokeAsync<EnrollResult>(AgentHubMethods.Enroll, new EnrollRequest(settings.NodeName), stoppingToken);
+                await AgentCredentialStore.WriteAsync(settings.DataDirectory, result.CredentialSecret, stoppingToken);
+                LogEnrolled(logger, result.NodeName, AgentCredentialStore.PathFor(settings.DataDirectory));
+                return result.CredentialSecret;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                var delay = BackoffRetryPolicy.DelayFor(attempt + 1);
+                var reason = ex is HttpRequestException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden }
+                    ? "the control plane refused the enrollment token (unknown, expired, revoked or already used)"
+                    : ex.Message;
+                LogEnrollFailed(logger, reason, delay.TotalSeconds);
                 await Task.Delay(delay, stoppingToken);
             }
         }
@@ -124,6 +189,7 @@ public sealed partial class AgentConnection(
             var welcome = await connection.InvokeAsync<AgentWelcome>(AgentHubMethods.Register, hello, stoppingToken);
             _heartbeatInterval = welcome.HeartbeatInterval > TimeSpan.Zero ? welcome.HeartbeatInterval : DefaultHeartbeat;
             LogRegistered(logger, welcome.NodeId.ToString(), hello.Inventory.Count, welcome.PendingCommands.Count);
+            _registered = true;
             lock (_gate)
             {
                 _online.TrySetResult();
@@ -231,6 +297,15 @@ public sealed partial class AgentConnection(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot connect to {Url}: {Reason}; retrying in {Seconds:0.0} s")]
     private static partial void LogConnectFailed(ILogger logger, Uri url, string reason, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The control plane refused this node's credential ({CredentialPath}): it was revoked or is unknown. Delete the file and set Agent:EnrollmentToken to enroll again; retrying in {Seconds:0.0} s")]
+    private static partial void LogCredentialRefused(ILogger logger, string credentialPath, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Enrolled as node {NodeName}; credential kept in {CredentialPath}")]
+    private static partial void LogEnrolled(ILogger logger, string nodeName, string credentialPath);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Enrolling failed: {Reason}; retrying in {Seconds:0.0} s")]
+    private static partial void LogEnrollFailed(ILogger logger, string reason, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered as node {NodeId} with {VmCount} VMs; {PendingCount} pending commands")]
     private static partial void LogRegistered(ILogger logger, string nodeId, int vmCount, int pendingCount);

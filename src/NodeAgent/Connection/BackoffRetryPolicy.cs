@@ -15,5 +15,10 @@ public sealed class BackoffRetryPolicy : IRetryPolicy
         return delay + (delay * Random.Shared.NextDouble() * 0.2);
     }
 
-    public TimeSpan? NextRetryDelay(RetryContext retryContext) => DelayFor(retryContext.PreviousRetryCount);
+    /// <summary>A refused credential (401/403) ends automatic reconnecting, so the agent's connect loop logs it as
+    /// such and keeps retrying with the same backoff.</summary>
+    public TimeSpan? NextRetryDelay(RetryContext retryContext) =>
+        retryContext.RetryReason is HttpRequestException { StatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden }
+            ? null
+            : DelayFor(retryContext.PreviousRetryCount);
 }

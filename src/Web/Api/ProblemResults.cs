@@ -20,6 +20,7 @@ public static class ProblemResults
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -29,6 +30,7 @@ public static class ProblemResults
         ErrorKind.NotFound => "Not found.",
         ErrorKind.Conflict => "The request conflicts with the current state.",
         ErrorKind.Unavailable => "The cluster cannot do this right now.",
+        ErrorKind.Forbidden => "Forbidden.",
         _ => "Error.",
     };
 

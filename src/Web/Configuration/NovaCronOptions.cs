@@ -18,6 +18,9 @@ public sealed class NovaCronOptions
     [Range(1, 300)]
     public int HeartbeatIntervalSeconds { get; set; } = 5;
 
+    /// <summary>More folders (besides <c>&lt;DataDirectory&gt;/images</c>) that disk images may be registered from.</summary>
+    public IList<string> ImageDirectories { get; } = [];
+
     /// <summary>A node whose last heartbeat is older than this many heartbeat intervals is marked Offline.</summary>
     [Range(2, 100)]
     public int MissedHeartbeatsBeforeOffline { get; set; } = 4;

@@ -58,9 +58,11 @@ public sealed record VmView(
     DateTimeOffset CreatedAt,
     DateTimeOffset StateChangedAt,
     string? LastError,
-    Guid? ActiveOperationId)
+    Guid? ActiveOperationId,
+    Guid ProjectId = default,
+    string ProjectName = "")
 {
-    public static VmView From(VirtualMachine vm, string imageName, string? nodeName) => new(
+    public static VmView From(VirtualMachine vm, string imageName, string? nodeName, string projectName = "") => new(
         vm.Id.Value,
         vm.Name,
         vm.State,
@@ -75,7 +77,9 @@ public sealed record VmView(
         vm.CreatedAt,
         vm.StateChangedAt,
         vm.LastError,
-        vm.ActiveOperationId?.Value);
+        vm.ActiveOperationId?.Value,
+        vm.ProjectId.Value,
+        projectName);
 }
 
 /// <summary>An operation (task) without its log.</summary>
@@ -91,7 +95,8 @@ public sealed record OperationView(
     DateTimeOffset QueuedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? EndedAt,
-    string? Error)
+    string? Error,
+    Guid? ProjectId = null)
 {
     public static OperationView From(Operation operation) => new(
         operation.Id.Value,
@@ -105,7 +110,8 @@ public sealed record OperationView(
         operation.QueuedAt,
         operation.StartedAt,
         operation.EndedAt,
-        operation.Error);
+        operation.Error,
+        operation.ProjectId?.Value);
 }
 
 /// <summary>An operation with its log lines.</summary>

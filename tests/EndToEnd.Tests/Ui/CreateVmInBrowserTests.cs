@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using System.Net.Http.Json;
 using NovaCron.Testing;
 
 namespace NovaCron.EndToEnd.Tests.Ui;
@@ -29,7 +30,7 @@ public sealed class CreateVmInBrowserTests : IAsyncLifetime
     [Fact]
     public async Task CreateVm_FromVmsPage_ReachesRunningWithoutReload()
     {
-        var page = await Browser.OpenInteractiveAsync(_browser, new Uri(_stack.BaseAddress, "/vms"));
+        var page = await Browser.SignInAsync(_browser, _stack.BaseAddress, NovaCronStack.AdminUserName, _stack.AdminPassword, "/vms");
         var navigations = 0;
         page.FrameNavigated += (_, frame) =>
         {
@@ -49,9 +50,33 @@ public sealed class CreateVmInBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Viewer_SeesVmsButNoCreateOrDestructiveActions()
+    {
+        var created = await _stack.Api.PostAsJsonAsync("/api/v1/vms", new { name = "viewed", vCpus = 1, memoryMiB = 128, diskGiB = 1, start = false }, NovaCronStack.Json);
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        var viewer = Domain.Identity.Role.BuiltIn.Single(r => r.Name == Domain.Identity.Role.Viewer).Id;
+        await _stack.CreateUserAsync("vera", "viewer-password-123", null, [(Domain.Projects.ProjectId.Default, viewer)]);
+
+        var page = await Browser.SignInAsync(_browser, _stack.BaseAddress, "vera", "viewer-password-123", "/vms");
+
+        await Assertions.Expect(page.GetByTestId("vm-state-viewed")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
+        Assert.Equal(0, await page.GetByTestId("create-vm-button").CountAsync());
+        foreach (var action in new[] { "start", "stop", "force-stop", "reboot", "pause", "resume", "delete" })
+        {
+            Assert.Equal(0, await page.GetByTestId($"vm-action-{action}-viewed").CountAsync());
+        }
+
+        // The detail page offers no actions either, and no administration pages are linked.
+        await page.GetByTestId("vm-link-viewed").ClickAsync();
+        await Assertions.Expect(page.GetByText("Spec")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
+        Assert.Equal(0, await page.GetByTestId("vm-action-delete-viewed").CountAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Users" }).CountAsync());
+    }
+
+    [Fact]
     public async Task CreateVm_InvalidName_ShowsReadableMessageAndCreatesNothing()
     {
-        var page = await Browser.OpenInteractiveAsync(_browser, new Uri(_stack.BaseAddress, "/vms"));
+        var page = await Browser.SignInAsync(_browser, _stack.BaseAddress, NovaCronStack.AdminUserName, _stack.AdminPassword, "/vms");
 
         await page.GetByTestId("create-vm-button").ClickAsync();
         await NameInput(page).FillAsync("Not_Valid");

@@ -36,6 +36,34 @@ public sealed class ApiValidationTests : IAsyncLifetime
         Assert.Empty(vms!.Items);
     }
 
+    [Theory]
+    [InlineData("{\"name\":\"x\",", "request.malformed", null)]
+    [InlineData("{\"name\":\"x\",\"vCpus\":\"two\",\"memoryMiB\":128,\"diskGiB\":1}", "request.malformed", "$.vCpus")]
+    [InlineData("[]", "request.malformed", null)]
+    public async Task CreateVm_MalformedBody_ProblemDetailsSayWhatIsWrong(string body, string code, string? mentions)
+    {
+        var response = await _stack.Api.PostAsync("/api/v1/vms", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.EndsWith(code, problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+        var detail = problem.GetProperty("detail").GetString();
+        Assert.False(string.IsNullOrWhiteSpace(detail));
+        if (mentions is not null)
+        {
+            Assert.Contains(mentions, detail, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ListVms_UnknownState_ProblemDetailsWithDetail()
+    {
+        var response = await _stack.Api.GetAsync("/api/v1/vms?state=Bogus");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("state", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CreateVm_DuplicateName_Conflict()
     {

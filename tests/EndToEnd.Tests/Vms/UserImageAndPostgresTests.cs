@@ -22,7 +22,7 @@ public sealed class UserImageAndPostgresTests : IAsyncLifetime
     [InlineData("qcow2")]
     public async Task CreateVm_FromRegisteredDiskImage_BootsFromItOnAnOverlay(string format)
     {
-        var imagePath = Path.Combine(_stack.DataDirectory, $"user-disk.{format}");
+        var imagePath = Path.Combine(_stack.UserImages, $"user-disk.{format}");
         await RunAsync("bash", Path.Combine(TestPaths.RepositoryRoot(), "scripts", "make-bootable-disk.sh"), Path.Combine(await TestPaths.EnsureGuestImagesAsync(), "novacron-test-guest"), imagePath, format);
         var register = await _stack.Api.PostAsJsonAsync("/api/v1/images", new { name = $"user-{format}", path = imagePath }, NovaCronStack.Json);
         Assert.Equal(HttpStatusCode.Created, register.StatusCode);
@@ -33,7 +33,8 @@ public sealed class UserImageAndPostgresTests : IAsyncLifetime
         var vm = (await created.Content.ReadFromJsonAsync<VmView>(NovaCronStack.Json))!;
 
         await _stack.WaitForVmStateAsync(vm.Id, VmState.Running, TimeSpan.FromSeconds(90));
-        var console = await Eventually.GetAsync(() => _stack.ConsoleAsync(vm.Id)!, c => c?.Contains("NOVACRON-GUEST BOOTED", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(120), "boot from the disk image");
+        var console = await Eventually.GetAsync(() => _stack.ConsoleAsync(vm.Id)!, c => c?.Contains("NOVACRON-DISK", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(120), "boot from the disk image");
+        Assert.Contains("NOVACRON-GUEST BOOTED", console, StringComparison.Ordinal);
         Assert.Contains("not-blank: left untouched", console, StringComparison.Ordinal);
 
         var info = JsonDocument.Parse(await RunAsync("qemu-img", "info", "--output=json", "-U", Path.Combine(_stack.DataDirectory, "vms", vm.Id.ToString(), "disk.qcow2")));
@@ -44,10 +45,56 @@ public sealed class UserImageAndPostgresTests : IAsyncLifetime
     [Fact]
     public async Task RegisterImage_MissingFile_ProblemDetails()
     {
-        var response = await _stack.Api.PostAsJsonAsync("/api/v1/images", new { name = "ghost", path = "/nonexistent/disk.img" }, NovaCronStack.Json);
+        var response = await _stack.Api.PostAsJsonAsync("/api/v1/images", new { name = "ghost", path = Path.Combine(_stack.UserImages, "nope.img") }, NovaCronStack.Json);
 
+        await AssertProblemAsync(response, "image.missing");
+    }
+
+    [Fact]
+    public async Task RegisterImage_HostFileOutsideImageFolders_Refused()
+    {
+        var response = await _stack.Api.PostAsJsonAsync("/api/v1/images", new { name = "shadow", path = "/etc/passwd", format = "raw" }, NovaCronStack.Json);
+
+        await AssertProblemAsync(response, "image.outside");
+    }
+
+    [Fact]
+    public async Task RegisterImage_SymlinkOutOfTheFolder_Refused()
+    {
+        var link = Path.Combine(_stack.UserImages, "escape.img");
+        File.CreateSymbolicLink(link, "/etc/passwd");
+
+        var response = await _stack.Api.PostAsJsonAsync("/api/v1/images", new { name = "escape", path = link }, NovaCronStack.Json);
+
+        await AssertProblemAsync(response, "image.symlink");
+    }
+
+    [Fact]
+    public async Task RegisterImage_Qcow2WithBackingFile_Refused()
+    {
+        var path = Path.Combine(_stack.UserImages, "overlay.qcow2");
+        await RunAsync("qemu-img", "create", "-q", "-f", "qcow2", "-b", "/etc/passwd", "-F", "raw", path, "1M");
+
+        var response = await _stack.Api.PostAsJsonAsync("/api/v1/images", new { name = "overlay", path }, NovaCronStack.Json);
+
+        await AssertProblemAsync(response, "image.backing-file");
+    }
+
+    [Fact]
+    public async Task RegisterImage_ClaimedFormatDoesNotMatchContent_Refused()
+    {
+        var path = Path.Combine(_stack.UserImages, "text.img");
+        await File.WriteAllTextAsync(path, "not a disk");
+
+        var response = await _stack.Api.PostAsJsonAsync("/api/v1/images", new { name = "text", path, format = "qcow2" }, NovaCronStack.Json);
+
+        await AssertProblemAsync(response, "image.format-mismatch");
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, string code)
+    {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.EndsWith("image.missing", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith(code, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
     }
 
     private static async Task<string> RunAsync(string file, params string[] arguments)

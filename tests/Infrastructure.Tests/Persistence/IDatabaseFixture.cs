@@ -6,4 +6,7 @@ namespace NovaCron.Infrastructure.Tests.Persistence;
 public interface IDatabaseFixture
 {
     NovaCronDbContext CreateContext();
+
+    /// <summary>The fixture's container (persistence and Identity stores, as the application wires them).</summary>
+    IServiceProvider Services { get; }
 }

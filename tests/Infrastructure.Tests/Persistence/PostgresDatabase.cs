@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NovaCron.Infrastructure.Persistence;
+using NovaCron.Infrastructure.Tests.Identity;
 
 namespace NovaCron.Infrastructure.Tests.Persistence;
 
@@ -18,6 +19,8 @@ public sealed class PostgresDatabase : IDatabaseFixture, IAsyncLifetime
 
     private readonly string _databaseName = $"novacron_test_{Guid.NewGuid():N}";
     private ServiceProvider? _services;
+
+    public IServiceProvider Services => _services!;
 
     public NovaCronDbContext CreateContext() =>
         _services!.GetRequiredService<IDbContextFactory<NovaCronDbContext>>().CreateDbContext();
@@ -43,6 +46,7 @@ public sealed class PostgresDatabase : IDatabaseFixture, IAsyncLifetime
         var connectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = _databaseName }.ConnectionString;
         _services = new ServiceCollection()
             .AddNovaCronPersistence(new DatabaseOptions { Provider = DatabaseOptions.Postgres, ConnectionString = connectionString }, Path.GetTempPath())
+            .AddNovaCronTestIdentity()
             .BuildServiceProvider();
         await _services.MigrateNovaCronDatabaseAsync(ct);
     }

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NovaCron.Infrastructure.Persistence;
+using NovaCron.Infrastructure.Tests.Identity;
 
 namespace NovaCron.Infrastructure.Tests.Persistence;
 
@@ -13,6 +14,8 @@ public sealed class SqliteDatabase : IDatabaseFixture, IAsyncLifetime
 
     public string DataDirectory => _directory;
 
+    public IServiceProvider Services => _services!;
+
     public NovaCronDbContext CreateContext() =>
         _services!.GetRequiredService<IDbContextFactory<NovaCronDbContext>>().CreateDbContext();
 
@@ -20,6 +23,7 @@ public sealed class SqliteDatabase : IDatabaseFixture, IAsyncLifetime
     {
         _services = new ServiceCollection()
             .AddNovaCronPersistence(new DatabaseOptions { Provider = DatabaseOptions.Sqlite }, _directory)
+            .AddNovaCronTestIdentity()
             .BuildServiceProvider();
         await _services.MigrateNovaCronDatabaseAsync(TestContext.Current.CancellationToken);
     }

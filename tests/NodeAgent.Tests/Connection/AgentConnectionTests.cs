@@ -16,6 +16,7 @@ namespace NovaCron.NodeAgent.Tests.Connection;
 public sealed class AgentConnectionTests : IAsyncLifetime
 {
     private const string Token = "enroll-secret";
+    private const string Credential = "ncn_0123456789ab_stand-in-credential";
 
     private readonly HubRecorder _recorder = new();
     private readonly TempDataDirectory _dir = new();
@@ -61,11 +62,26 @@ public sealed class AgentConnectionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExecuteAsync_ControlPlaneUp_RegistersWithBearerTokenAndHostFacts()
+    public async Task ExecuteAsync_NoCredential_EnrollsWithEnrollmentTokenAndKeepsCredentialPrivate()
+    {
+        await _recorder.Hello.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        Assert.Equal($"Bearer {Token}", _recorder.EnrollAuthorization);
+        Assert.Equal("test-node", _recorder.EnrolledNode);
+        var file = Path.Combine(_dir.Path, "agent", "credential");
+        Assert.Equal(Credential, await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ControlPlaneUp_RegistersWithCredentialAndHostFacts()
     {
         var hello = await _recorder.Hello.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
 
-        Assert.Equal($"Bearer {Token}", _recorder.Authorization);
+        Assert.Equal($"Bearer {Credential}", _recorder.Authorization);
         Assert.Equal(AgentProtocol.Version, hello.ProtocolVersion);
         Assert.Equal("test-node", hello.NodeName);
         Assert.Equal(Environment.ProcessorCount, hello.Capacity.VCpus);
@@ -100,11 +116,22 @@ public sealed class AgentConnectionTests : IAsyncLifetime
 
         public string? Authorization { get; set; }
 
+        public string? EnrollAuthorization { get; set; }
+
+        public string? EnrolledNode { get; set; }
+
         public string? ConnectionId { get; set; }
     }
 
     public sealed class FakeAgentHub(HubRecorder recorder) : Hub
     {
+        public EnrollResult Enroll(EnrollRequest request)
+        {
+            recorder.EnrollAuthorization = Context.GetHttpContext()?.Request.Headers.Authorization.ToString();
+            recorder.EnrolledNode = request.NodeName;
+            return new EnrollResult(Credential, request.NodeName);
+        }
+
         public AgentWelcome Register(AgentHello hello)
         {
             recorder.Authorization = Context.GetHttpContext()?.Request.Headers.Authorization.ToString();

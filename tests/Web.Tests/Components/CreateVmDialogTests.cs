@@ -19,7 +19,7 @@ public sealed class CreateVmDialogTests
     [Fact]
     public async Task Submit_InvalidName_ShowsValidationMessageAndCreatesNothing()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await Admin.AdminTestCluster.StartAsync();
         var (host, _) = await OpenAsync(cluster);
 
         await host.ByTestId("vm-name-input").InputAsync(new() { Value = "Bad_Name" });
@@ -37,7 +37,7 @@ public sealed class CreateVmDialogTests
     [InlineData("vm-disk-input", "0", "vm.disk")]
     public async Task Submit_SizeOutOfRange_ShowsValidationMessageAndCreatesNothing(string field, string value, string code)
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await Admin.AdminTestCluster.StartAsync();
         var (host, _) = await OpenAsync(cluster);
 
         await host.ByTestId("vm-name-input").InputAsync(new() { Value = "web-1" });
@@ -55,7 +55,7 @@ public sealed class CreateVmDialogTests
     [Fact]
     public async Task Submit_ValidInput_CreatesVmAndClosesWithIt()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await Admin.AdminTestCluster.StartAsync();
         var (host, dialog) = await OpenAsync(cluster);
 
         await host.ByTestId("vm-name-input").InputAsync(new() { Value = "web-1" });
@@ -75,8 +75,8 @@ public sealed class CreateVmDialogTests
     [Fact]
     public async Task Submit_HandlerRefuses_ShowsErrorInsideOpenDialog()
     {
-        await using var cluster = await TestCluster.StartAsync();
-        var first = await cluster.Service<CreateVmHandler>().HandleAsync(new CreateVmRequest("web-1", 1, 256, 1, null, null), new Actor("test", "test"), Ct);
+        await using var cluster = await Admin.AdminTestCluster.StartAsync();
+        var first = await cluster.Service<CreateVmHandler>().HandleAsync(new CreateVmRequest("web-1", 1, 256, 1, null, null), Actor.System, Ct);
         Assert.True(first.IsSuccess, first.Error?.Message);
         var (host, dialog) = await OpenAsync(cluster);
 

@@ -15,8 +15,8 @@ public sealed class VmsPageTests
     [Fact]
     public async Task Render_VmInDatabase_ShowsItFromTheQuery()
     {
-        await using var cluster = await TestCluster.StartAsync();
-        var created = await cluster.Service<CreateVmHandler>().HandleAsync(new CreateVmRequest("web-1", 1, 256, 1, null, ["web"]), new Actor("test", "test"), Ct);
+        await using var cluster = await Admin.AdminTestCluster.StartAsync();
+        var created = await cluster.Service<CreateVmHandler>().HandleAsync(new CreateVmRequest("web-1", 1, 256, 1, null, ["web"]), Actor.System, Ct);
         Assert.True(created.IsSuccess, created.Error?.Message);
 
         var page = RenderPage(cluster);
@@ -27,7 +27,7 @@ public sealed class VmsPageTests
     [Fact]
     public async Task VmChanged_NewVmPublished_AppearsWithoutReload()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await Admin.AdminTestCluster.StartAsync();
         var page = RenderPage(cluster);
         page.WaitForAssertion(() => Assert.Contains("No VMs yet.", page.Markup, StringComparison.Ordinal));
 
@@ -39,7 +39,7 @@ public sealed class VmsPageTests
     [Fact]
     public async Task VmChanged_StateChanged_UpdatesTheChip()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await Admin.AdminTestCluster.StartAsync();
         var vm = Builders.Vm("db-1", VmState.Running);
         var page = RenderPage(cluster);
         cluster.Feed.Publish(Builders.Changed(vm));
@@ -53,7 +53,7 @@ public sealed class VmsPageTests
     [Fact]
     public async Task VmChanged_Deleted_RemovesTheRow()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await Admin.AdminTestCluster.StartAsync();
         var vm = Builders.Vm("db-1", VmState.Deleting);
         var page = RenderPage(cluster);
         cluster.Feed.Publish(Builders.Changed(vm));
@@ -71,7 +71,7 @@ public sealed class VmsPageTests
     [InlineData(VmState.Provisioning, "", "start,stop,force-stop,reboot,pause,resume,delete")]
     public async Task ActionButtons_State_EnabledOnlyWhenAllowed(VmState state, string enabled, string disabled)
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await Admin.AdminTestCluster.StartAsync();
         var page = RenderPage(cluster);
 
         cluster.Feed.Publish(Builders.Changed(Builders.Vm("vm-1", state)));
@@ -93,7 +93,7 @@ public sealed class VmsPageTests
     [Fact]
     public async Task ActionButton_HandlerReturnsError_ShowsItsMessageInSnackbar()
     {
-        await using var cluster = await TestCluster.StartAsync();
+        await using var cluster = await Admin.AdminTestCluster.StartAsync();
         var page = RenderPage(cluster);
         // Known to the page through the feed but not to the database, so the handler answers "not found".
         var vm = Builders.Vm("ghost", VmState.Stopped);

@@ -45,7 +45,8 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public IDbContextFactory<NovaCronDbContext> Db => Service<IDbContextFactory<NovaCronDbContext>>();
 
-    public static async Task<TestCluster> StartAsync()
+    /// <param name="configure">Adds services before the container is built (Identity, a signed-in user).</param>
+    public static async Task<TestCluster> StartAsync(Action<IServiceCollection>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "novacron-web-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -60,6 +61,7 @@ internal sealed class TestCluster : IAsyncDisposable
         services.AddNovaCronPersistence(new DatabaseOptions { ConnectionString = $"Data Source={Path.Combine(directory, "novacron.db")};Pooling=False" }, directory);
         services.AddNovaCronFeatures();
         services.AddSingleton<IHubContext<AgentHub>, FakeHubContext<AgentHub>>();
+        configure?.Invoke(services);
 
         await services.MigrateNovaCronDatabaseAsync(CancellationToken.None);
 

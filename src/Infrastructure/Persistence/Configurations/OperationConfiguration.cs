@@ -16,6 +16,7 @@ public sealed class OperationConfiguration : IEntityTypeConfiguration<Operation>
         builder.Property(o => o.RequestedBy).HasMaxLength(256);
         builder.HasIndex(o => o.VmId);
         builder.HasIndex(o => o.QueuedAt);
+        builder.HasIndex(o => o.ProjectId);
 
         builder.OwnsMany(o => o.Log, log =>
         {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using NovaCron.Domain.Common;
+using NovaCron.Domain.Projects;
 using NovaCron.Domain.Vms;
 using NovaCron.Infrastructure.Persistence.Conversions;
 
@@ -22,6 +23,10 @@ public sealed class VirtualMachineConfiguration : IEntityTypeConfiguration<Virtu
             .IsUnique()
             .HasFilter($"\"State\" <> '{nameof(VmState.Deleted)}'");
         builder.HasIndex(v => v.NodeId);
+
+        // Rows from before projects existed get the default project when the column is added.
+        builder.Property(v => v.ProjectId).IsRequired().HasDefaultValue(ProjectId.Default);
+        builder.HasIndex(v => v.ProjectId);
         builder.HasIndex(v => v.State);
 
         builder.ComplexProperty(v => v.Spec, spec =>

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using NovaCron.Domain.Common;
+using NovaCron.Domain.Identity;
+using NovaCron.Domain.Projects;
 
 namespace NovaCron.Infrastructure.Persistence.Conversions;
 
@@ -10,3 +12,7 @@ public sealed class NodeIdConverter() : ValueConverter<NodeId, Guid>(id => id.Va
 public sealed class OperationIdConverter() : ValueConverter<OperationId, Guid>(id => id.Value, value => new OperationId(value));
 
 public sealed class ImageIdConverter() : ValueConverter<ImageId, Guid>(id => id.Value, value => new ImageId(value));
+
+public sealed class ProjectIdConverter() : ValueConverter<ProjectId, Guid>(id => id.Value, value => new ProjectId(value));
+
+public sealed class RoleIdConverter() : ValueConverter<RoleId, Guid>(id => id.Value, value => new RoleId(value));

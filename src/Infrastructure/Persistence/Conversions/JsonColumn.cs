@@ -17,6 +17,16 @@ public static class JsonColumn
         list => ListHash(list),
         list => list.ToArray());
 
+    /// <summary>For a private <see cref="List{T}"/> field behind a read-only list property (role and token permissions).</summary>
+    public static readonly ValueConverter<List<string>, string> MutableStringListConverter = new(
+        list => JsonSerializer.Serialize(list, JsonSerializerOptions.Default),
+        json => DeserializeMutableList(json));
+
+    public static readonly ValueComparer<List<string>> MutableStringListComparer = new(
+        (left, right) => ListEquals(left, right),
+        list => ListHash(list),
+        list => list.ToList());
+
     public static readonly ValueConverter<Dictionary<string, string>, string> StringMapConverter = new(
         map => JsonSerializer.Serialize(map, JsonSerializerOptions.Default),
         json => DeserializeMap(json));
@@ -28,6 +38,9 @@ public static class JsonColumn
 
     private static string[] DeserializeList(string json) =>
         JsonSerializer.Deserialize<string[]>(json, JsonSerializerOptions.Default) ?? [];
+
+    private static List<string> DeserializeMutableList(string json) =>
+        JsonSerializer.Deserialize<List<string>>(json, JsonSerializerOptions.Default) ?? [];
 
     private static Dictionary<string, string> DeserializeMap(string json) =>
         new(JsonSerializer.Deserialize<Dictionary<string, string>>(json, JsonSerializerOptions.Default) ?? [], StringComparer.Ordinal);

@@ -15,7 +15,7 @@ namespace NovaCron.NodeAgent.Hypervisor.Qemu;
 /// session so the agent can restart without taking guests down; <see cref="InitializeAsync"/> re-attaches to them.
 /// State comes only from QMP status and events and from the process exiting.</summary>
 public sealed partial class QemuHypervisor(QemuHypervisorSettings settings, IHypervisorEvents events, ILogger<QemuHypervisor> logger)
-    : IHypervisor, IAsyncDisposable
+    : IHypervisor, IStopReporting, IAsyncDisposable
 {
     private const string DefinitionFile = "vm.json";
     private const string DiskFile = "disk.qcow2";
@@ -448,31 +448,93 @@ public sealed partial class QemuHypervisor(QemuHypervisorSettings settings, IHyp
     }
 
     /// <inheritdoc />
-    public async Task StopAsync(VmId vm, TimeSpan gracePeriod, CancellationToken cancellationToken)
+    public Task StopAsync(VmId vm, TimeSpan gracePeriod, CancellationToken cancellationToken) =>
+        StopAsync(vm, gracePeriod, NoProgress.Instance, cancellationToken);
+
+    /// <summary>ACPI power-down (resuming a paused guest first, since a paused guest cannot react), then quit when the
+    /// guest has not stopped within <paramref name="gracePeriod"/>. Only the requests run under the VM's lock, not the
+    /// wait for the guest: a <see cref="ForceStopAsync"/> or <see cref="DeleteAsync"/> meanwhile quits QEMU at once, and
+    /// this stop then ends as succeeded (the VM is stopped) and says it was superseded.</summary>
+    public async Task StopAsync(VmId vm, TimeSpan gracePeriod, IProgress<string> progress, CancellationToken cancellationToken)
     {
-        await using var gate = await LockAsync(vm, cancellationToken);
-        if (!_attached.TryGetValue(vm, out var running))
+        QemuVm? running;
+        await using (await LockAsync(vm, cancellationToken))
         {
-            return;
+            if (!_attached.TryGetValue(vm, out running))
+            {
+                return;
+            }
+
+            running.ShuttingDown = true;
+            try
+            {
+                await ResumeIfPausedAsync(running, progress, cancellationToken);
+                await running.Qmp!.ExecuteAsync("system_powerdown", null, cancellationToken);
+            }
+            catch (QmpException)
+            {
+                // QEMU is going away already; make sure it is gone.
+                await ForceStopCoreAsync(running, cancellationToken);
+                return;
+            }
         }
 
-        running.ShuttingDown = true;
+        progress.Report(string.Create(CultureInfo.InvariantCulture, $"ACPI power-down sent; waiting up to {gracePeriod.TotalSeconds:0} s for the guest to power off"));
         try
         {
-            await running.Qmp!.ExecuteAsync("system_powerdown", null, cancellationToken);
             await running.Exited.Task.WaitAsync(gracePeriod, cancellationToken);
+            if (running.ForceStopped)
+            {
+                progress.Report("graceful stop superseded by force-stop; QEMU was quit");
+            }
+
             return;
         }
         catch (TimeoutException)
         {
             LogGraceExpired(logger, vm, gracePeriod.TotalSeconds);
         }
-        catch (QmpException)
+
+        await using (await LockAsync(vm, cancellationToken))
         {
-            // QEMU is going away already; make sure it is gone.
+            if (running.Exited.Task.IsCompleted)
+            {
+                // The guest powered off just late, or a force-stop or delete got there while this stop waited for the lock.
+                if (running.ForceStopped)
+                {
+                    progress.Report("graceful stop superseded by force-stop; QEMU was quit");
+                }
+
+                return;
+            }
+
+            progress.Report(string.Create(CultureInfo.InvariantCulture, $"guest did not respond to ACPI within {gracePeriod.TotalSeconds:0} s; quitting QEMU"));
+            await ForceStopCoreAsync(running, cancellationToken);
+        }
+    }
+
+    /// <summary>A paused guest ignores the power button: let it run so it can shut down.</summary>
+    private async Task ResumeIfPausedAsync(QemuVm vm, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        var status = await vm.Qmp!.ExecuteAsync("query-status", null, cancellationToken);
+        if (status.GetProperty("status").GetString() != "paused")
+        {
+            return;
         }
 
-        await ForceStopCoreAsync(running, cancellationToken);
+        progress.Report("VM is paused; resuming it so the guest can handle the ACPI power-down");
+        try
+        {
+            await vm.Qmp.ExecuteAsync("cont", null, cancellationToken);
+        }
+        catch (QmpException ex) when (ex.ErrorClass is not null)
+        {
+            // QEMU refused; the power-down is still worth a try, and the grace period bounds the wait.
+            progress.Report($"could not resume the paused VM ({ex.Message}); the guest may not react to ACPI");
+            return;
+        }
+
+        SetState(vm, VmObservation.Running, "QMP cont (resumed to power down)");
     }
 
     /// <inheritdoc />
@@ -481,6 +543,7 @@ public sealed partial class QemuHypervisor(QemuHypervisorSettings settings, IHyp
         await using var gate = await LockAsync(vm, cancellationToken);
         if (_attached.TryGetValue(vm, out var running))
         {
+            running.ForceStopped = true;
             await ForceStopCoreAsync(running, cancellationToken);
         }
     }
@@ -588,6 +651,7 @@ public sealed partial class QemuHypervisor(QemuHypervisorSettings settings, IHyp
         {
             if (_attached.TryGetValue(vm, out var running))
             {
+                running.ForceStopped = true;
                 await ForceStopCoreAsync(running, cancellationToken);
             }
 
@@ -633,6 +697,15 @@ public sealed partial class QemuHypervisor(QemuHypervisorSettings settings, IHyp
         {
             gate.Release();
             return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class NoProgress : IProgress<string>
+    {
+        public static readonly NoProgress Instance = new();
+
+        public void Report(string value)
+        {
         }
     }
 

@@ -29,6 +29,9 @@ internal sealed class QemuVm(VmId id, string name, string directory)
     /// <summary>Set once a power-down or quit was asked for (or the guest shut down): a STOP then is not a pause.</summary>
     public volatile bool ShuttingDown;
 
+    /// <summary>Set when a force-stop or delete quits QEMU, so a graceful stop waiting at the same time can say why it ended.</summary>
+    public volatile bool ForceStopped;
+
     public TaskCompletionSource Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public object Gate { get; } = new();

@@ -39,7 +39,7 @@ public sealed partial class OperationList
 
     protected override async Task LoadAsync()
     {
-        var page = await Queries.ListAsync(new OperationFilter(VmId, Limit: Limit), CancellationToken.None);
+        var page = await Queries.ListAsync(new OperationFilter(VmId, Limit: Limit), Access, CancellationToken.None);
         if (page.IsSuccess)
         {
             _operations = [.. page.Value!.Items];
@@ -95,7 +95,7 @@ public sealed partial class OperationList
             return;
         }
 
-        var detail = await Queries.GetAsync(operation.Id, CancellationToken.None);
+        var detail = await Queries.GetAsync(operation.Id, Access, CancellationToken.None);
         if (detail.IsSuccess)
         {
             _expanded = detail.Value;

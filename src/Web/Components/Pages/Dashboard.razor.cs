@@ -27,13 +27,13 @@ public sealed partial class Dashboard
 
     protected override async Task LoadAsync()
     {
-        foreach (var node in await NodeQueries.ListAsync(CancellationToken.None))
+        foreach (var node in Access.Can(Domain.Identity.Permissions.NodeRead) ? await NodeQueries.ListAsync(CancellationToken.None) : [])
         {
             _nodes[node.Id] = node;
         }
 
         // The summary counts at most the first VmFilter.MaxLimit VMs; a larger cluster needs a count query.
-        var vms = await VmQueries.ListAsync(new VmFilter(Limit: VmFilter.MaxLimit), CancellationToken.None);
+        var vms = await VmQueries.ListAsync(new VmFilter(Limit: VmFilter.MaxLimit), Access, CancellationToken.None);
         if (!vms.IsSuccess)
         {
             Snackbar.Add(vms.Error!.Message, Severity.Error);

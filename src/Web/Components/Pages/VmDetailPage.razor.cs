@@ -23,7 +23,7 @@ public sealed partial class VmDetailPage
 
     protected override async Task LoadAsync()
     {
-        var detail = await Queries.GetAsync(Id, CancellationToken.None);
+        var detail = await Queries.GetAsync(Id, Access, CancellationToken.None);
         if (!detail.IsSuccess)
         {
             _vm = null;
@@ -34,7 +34,7 @@ public sealed partial class VmDetailPage
         _notFound = null;
         _vm = detail.Value!.Vm;
         _history = detail.Value.History;
-        _console = Feed.ConsoleTail(Id);
+        _console = Access.Can(Domain.Identity.Permissions.VmConsole, new Domain.Projects.ProjectId(detail.Value!.Vm.ProjectId)) ? Feed.ConsoleTail(Id) : string.Empty;
     }
 
     protected override bool Apply(ClusterEvent change)
@@ -64,7 +64,7 @@ public sealed partial class VmDetailPage
 
     private async Task RefreshHistoryAsync()
     {
-        var detail = await Queries.GetAsync(Id, CancellationToken.None);
+        var detail = await Queries.GetAsync(Id, Access, CancellationToken.None);
         if (detail.IsSuccess)
         {
             _history = detail.Value!.History;

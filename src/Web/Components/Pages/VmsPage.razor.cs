@@ -26,7 +26,7 @@ public sealed partial class VmsPage
 
     protected override async Task LoadAsync()
     {
-        var page = await Queries.ListAsync(new VmFilter(Limit: VmFilter.MaxLimit), CancellationToken.None);
+        var page = await Queries.ListAsync(new VmFilter(Limit: VmFilter.MaxLimit), Access, CancellationToken.None);
         if (!page.IsSuccess)
         {
             Snackbar.Add(page.Error!.Message, Severity.Error);

@@ -1,5 +1,9 @@
 using Microsoft.AspNetCore.Components;
+using NovaCron.Domain.Identity;
+using NovaCron.Web.Features;
+using NovaCron.Web.Features.Operations;
 using NovaCron.Web.Realtime;
+using NovaCron.Web.Security;
 
 namespace NovaCron.Web.Components.Shared;
 
@@ -16,6 +20,14 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
 
     [Inject]
     public required ClusterStateFeed Feed { get; init; }
+
+    [Inject]
+    public required CircuitActor Circuit { get; init; }
+
+    /// <summary>The signed-in person and what they may do; loaded before the first snapshot.</summary>
+    protected Actor Actor { get; private set; } = new("anonymous", "ui", UserAccess.None);
+
+    protected UserAccess Access => Actor.Access;
 
     /// <summary>What the snapshot depends on (for example a route id); the snapshot is read again when it changes.</summary>
     protected virtual object? SnapshotKey => null;
@@ -34,6 +46,7 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
         _loading = true;
         try
         {
+            Actor = await Circuit.GetAsync();
             await LoadAsync();
         }
         finally
@@ -71,8 +84,23 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
         }
     }
 
+    /// <summary>The one place that decides which live changes this person may see.</summary>
+    private bool MaySee(ClusterEvent change) => change switch
+    {
+        VmChanged e => Access.Can(Permissions.VmRead, new Domain.Projects.ProjectId(e.Vm.ProjectId)),
+        OperationChanged e => OperationQueries.CanSee(Access, e.Operation),
+        NodeChanged => Access.Can(Permissions.NodeRead),
+        ConsoleAppended e => Access.Can(Permissions.VmConsole, new Domain.Projects.ProjectId(e.ProjectId)),
+        _ => true,
+    };
+
     private void Receive(ClusterEvent change)
     {
+        if (!MaySee(change))
+        {
+            return;
+        }
+
         if (_loading || !_hasLoaded)
         {
             _pending.Add(change);

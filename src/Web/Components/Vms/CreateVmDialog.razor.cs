@@ -33,6 +33,9 @@ public sealed partial class CreateVmDialog
     [Inject]
     public required CreateVmHandler Handler { get; init; }
 
+    [Inject]
+    public required Security.CircuitActor Circuit { get; init; }
+
     protected override async Task OnInitializedAsync()
     {
         _images = await Images.ListAsync(CancellationToken.None);
@@ -76,7 +79,7 @@ public sealed partial class CreateVmDialog
         {
             var request = new CreateVmRequest(_name, _vcpus, _memoryMiB, _diskGiB, _imageId?.ToString(), ParseTags(_tags));
             // Until sign-in exists every UI request is made by the anonymous user.
-            var created = await Handler.HandleAsync(request, new Actor("anonymous", "ui"), CancellationToken.None);
+            var created = await Handler.HandleAsync(request, await Circuit.GetAsync(), CancellationToken.None);
             if (created.IsSuccess)
             {
                 Dialog?.Close(DialogResult.Ok(created.Value!));

@@ -4,6 +4,7 @@ using NovaCron.Domain.Vms;
 using NovaCron.Web.Features;
 using NovaCron.Web.Features.Vms.VmActions;
 using NovaCron.Web.Realtime;
+using NovaCron.Web.Security;
 
 namespace NovaCron.Web.Components.Vms;
 
@@ -24,9 +25,20 @@ public sealed partial class VmActionButtons
     [Inject]
     public required ISnackbar Snackbar { get; init; }
 
+    [Inject]
+    public required CircuitActor Circuit { get; init; }
+
+    private Actor? _actor;
+
     /// <summary>The VM the buttons act on.</summary>
     [Parameter, EditorRequired]
     public required VmView Vm { get; set; }
+
+    protected override async Task OnInitializedAsync() => _actor = await Circuit.GetAsync();
+
+    /// <summary>Actions the person may never take on this VM are not shown at all.</summary>
+    private bool Permitted(VmAction action) =>
+        _actor?.Access.Can(VmActionHandler.PermissionFor(action), new Domain.Projects.ProjectId(Vm.ProjectId)) == true;
 
     private static string Label(VmAction action) => action == VmAction.ForceStop ? "Force stop" : action.ToString();
 
@@ -51,8 +63,7 @@ public sealed partial class VmActionButtons
         _busy = true;
         try
         {
-            // Until sign-in exists every UI request is made by the anonymous user.
-            var result = await Handler.HandleAsync(vm.Id, action, new Actor("anonymous", "ui"), CancellationToken.None);
+            var result = await Handler.HandleAsync(vm.Id, action, await Circuit.GetAsync(), CancellationToken.None);
             if (!result.IsSuccess)
             {
                 Snackbar.Add(result.Error!.Message, Severity.Error);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
 using NovaCron.Domain.Common;
 
 namespace NovaCron.Web.Features.Agents;
@@ -8,6 +9,28 @@ public sealed class AgentConnections
 {
     private readonly ConcurrentDictionary<NodeId, string> _byNode = new();
     private readonly ConcurrentDictionary<string, NodeId> _byConnection = new();
+    private readonly ConcurrentDictionary<string, (string NodeName, HubCallerContext Caller)> _credentialed = new();
+
+    /// <summary>Remembers a connection authenticated with a node credential, so revoking the credential can end it.</summary>
+    public void Track(string nodeName, HubCallerContext caller) => _credentialed[caller.ConnectionId] = (nodeName, caller);
+
+    public void Untrack(string connectionId) => _credentialed.TryRemove(connectionId, out _);
+
+    /// <summary>Aborts every live connection speaking for <paramref name="nodeName"/>; returns how many.</summary>
+    public int AbortNode(string nodeName)
+    {
+        var aborted = 0;
+        foreach (var (connectionId, entry) in _credentialed)
+        {
+            if (entry.NodeName == nodeName && _credentialed.TryRemove(connectionId, out _))
+            {
+                entry.Caller.Abort();
+                aborted++;
+            }
+        }
+
+        return aborted;
+    }
 
     public void Bind(NodeId node, string connectionId)
     {

@@ -1,18 +1,27 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using NovaCron.Domain.Agents;
 
 namespace NovaCron.Web.Features.Agents;
 
-/// <summary>The hub node agents connect out to. Every method acts only for the node this connection registered as.</summary>
-public sealed partial class AgentHub(AgentTokenVerifier verifier, AgentConnections connections, AgentReportsHandler reports, ILogger<AgentHub> logger) : Hub
+/// <summary>The hub node agents connect out to. A connection holding a node credential acts only for that node; one
+/// holding an enrollment token may only <see cref="Enroll"/>.</summary>
+[Authorize(AuthenticationSchemes = AgentAuthenticationHandler.SchemeName)]
+public sealed partial class AgentHub(AgentConnections connections, AgentReportsHandler reports, EnrollmentService enrollment, ILogger<AgentHub> logger) : Hub
 {
     public override async Task OnConnectedAsync()
     {
-        if (!verifier.Verify(AgentTokenVerifier.BearerToken(Context.GetHttpContext())))
+        var grant = AgentGrant.FromPrincipal(Context.User);
+        if (grant is null)
         {
             LogRejected(logger, Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown");
             Context.Abort();
             return;
+        }
+
+        if (grant.NodeName is { } node)
+        {
+            connections.Track(node, Context);
         }
 
         await base.OnConnectedAsync();
@@ -20,6 +29,7 @@ public sealed partial class AgentHub(AgentTokenVerifier verifier, AgentConnectio
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        connections.Untrack(Context.ConnectionId);
         if (connections.Unbind(Context.ConnectionId) is { } node)
         {
             await reports.NodeDisconnectedAsync(node, CancellationToken.None);
@@ -28,8 +38,33 @@ public sealed partial class AgentHub(AgentTokenVerifier verifier, AgentConnectio
         await base.OnDisconnectedAsync(exception);
     }
 
+    /// <summary>Trades this connection's enrollment token for a node credential, returned once.</summary>
+    public async Task<EnrollResult> Enroll(EnrollRequest request)
+    {
+        var grant = GrantOfCaller();
+        if (!grant.CanEnroll)
+        {
+            throw new HubException($"This connection already holds the credential of node {grant.NodeName}; it does not need to enroll.");
+        }
+
+        var result = await enrollment.EnrollAsync(grant, request.NodeName, Context.ConnectionAborted);
+        if (!result.IsSuccess)
+        {
+            throw new HubException(result.Error!.Message);
+        }
+
+        LogEnrolled(logger, result.Value!.NodeName);
+        return result.Value!;
+    }
+
     public async Task<AgentWelcome> Register(AgentHello hello)
     {
+        var node = NodeNameOfCaller();
+        if (!string.Equals(hello.NodeName, node, StringComparison.Ordinal))
+        {
+            throw new HubException($"This credential belongs to node {node}; it cannot register as {hello.NodeName}.");
+        }
+
         if (hello.ProtocolVersion != AgentProtocol.Version)
         {
             throw new HubException($"Protocol version {hello.ProtocolVersion} is not supported; this control plane speaks version {AgentProtocol.Version}.");
@@ -55,9 +90,20 @@ public sealed partial class AgentHub(AgentTokenVerifier verifier, AgentConnectio
 
     public Task ReportConsole(ConsoleChunk chunk) => reports.ConsoleAsync(NodeOfCaller(), chunk, Context.ConnectionAborted);
 
-    private Domain.Common.NodeId NodeOfCaller() =>
-        connections.NodeOf(Context.ConnectionId) ?? throw new HubException("Register this agent before reporting.");
+    private AgentGrant GrantOfCaller() => AgentGrant.FromPrincipal(Context.User) ?? throw new HubException("This connection is not authenticated.");
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused an agent connection from {Address}: missing or wrong enrollment token")]
+    private string NodeNameOfCaller() =>
+        GrantOfCaller().NodeName ?? throw new HubException("This connection holds only an enrollment token: call Enroll, then reconnect with the node credential.");
+
+    private Domain.Common.NodeId NodeOfCaller()
+    {
+        _ = NodeNameOfCaller();
+        return connections.NodeOf(Context.ConnectionId) ?? throw new HubException("Register this agent before reporting.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused an agent connection from {Address}: not authenticated")]
     private static partial void LogRejected(ILogger logger, string address);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeName} enrolled and received its credential")]
+    private static partial void LogEnrolled(ILogger logger, string nodeName);
 }

@@ -2,12 +2,15 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NovaCron.Domain.Agents;
+using NovaCron.Domain.Audit;
 using NovaCron.Domain.Common;
+using NovaCron.Domain.Identity;
 using NovaCron.Domain.Nodes;
 using NovaCron.Domain.Operations;
 using NovaCron.Domain.Vms;
 using NovaCron.Infrastructure.Persistence;
 using NovaCron.Web.Configuration;
+using NovaCron.Web.Features.Audit;
 using NovaCron.Web.Features.Vms;
 using NovaCron.Web.Realtime;
 
@@ -20,11 +23,14 @@ public sealed partial class AgentReportsHandler(
     AgentConnections connections,
     ClusterStateFeed feed,
     IOptions<NovaCronOptions> options,
+    AuditLog audit,
     TimeProvider clock,
     ILogger<AgentReportsHandler> logger)
 {
+    private readonly ConcurrentDictionary<NodeId, string> _nodeNames = new();
+
     private readonly SemaphoreSlim _writes = new(1, 1);
-    private readonly ConcurrentDictionary<VmId, NodeId> _vmNodes = new();
+    private readonly ConcurrentDictionary<VmId, (NodeId Node, Domain.Projects.ProjectId Project)> _vmPlacement = new();
 
     public async Task<Result<AgentWelcome>> RegisterAsync(AgentHello hello, string connectionId, CancellationToken cancellationToken)
     {
@@ -52,7 +58,16 @@ public sealed partial class AgentReportsHandler(
                 node.Connect(hello.Address, capacity, hello.AgentVersion, hello.Accelerator, now);
             }
 
+            _nodeNames[node.Id] = node.Name;
+            var agent = AgentActor(node.Id);
+            await audit.RecordAsync(db, agent, "node.register", "node", node.Id.ToString(), node.Name, null, AuditResult.Succeeded,
+                $"agent {hello.AgentVersion}, accelerator {hello.Accelerator}, {hello.Inventory.Count} VMs reported", cancellationToken);
             var changedVms = await ReconcileAsync(db, node, hello.Inventory, now, cancellationToken);
+            foreach (var vm in changedVms)
+            {
+                await audit.RecordAsync(db, agent, "vm.reconcile", "vm", vm.Id.ToString(), vm.Name, vm.ProjectId.Value, AuditResult.Succeeded, $"now {vm.State}", cancellationToken);
+            }
+
             await VmCommands.RecomputeAllocationAsync(db, node.Id, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             connections.Bind(node.Id, connectionId);
@@ -113,6 +128,8 @@ public sealed partial class AgentReportsHandler(
             vm.Observe(report.State, clock.GetUtcNow(), report.Reason);
             if (vm.State != before)
             {
+                await audit.RecordAsync(db, AgentActor(nodeId), "vm.state", "vm", vm.Id.ToString(), vm.Name, vm.ProjectId.Value, AuditResult.Succeeded,
+                    $"{before} → {vm.State}: {report.Reason}", cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 feed.Publish(new VmChanged(await VmCommands.ToViewAsync(db, vm, cancellationToken), clock.GetUtcNow()));
             }
@@ -158,6 +175,13 @@ public sealed partial class AgentReportsHandler(
             if (vm is not null)
             {
                 VmState? actual = report.ActualState is { } observed ? VmStateMachine.Observe(vm.State, observed) : null;
+                if (!report.Succeeded && operation.Kind == OperationKinds.VmCreate)
+                {
+                    // A VM whose disk or first start failed is not a healthy stopped VM: it stays in Error until deleted or started again.
+                    vm.Observe(VmObservation.Failed, now, report.Error ?? "create failed");
+                    actual = VmState.Error;
+                }
+
                 if (report.Succeeded && operation.Kind == OperationKinds.VmDelete)
                 {
                     vm.Observe(VmObservation.Deleted, now, "disks and process removed");
@@ -168,6 +192,10 @@ public sealed partial class AgentReportsHandler(
                 vm.CompleteOperation(operation.Id, report.Succeeded, actual, report.Error, now);
                 await VmCommands.RecomputeAllocationAsync(db, nodeId, cancellationToken);
             }
+
+            await audit.RecordAsync(db, AgentActor(nodeId), operation.Kind + ".result", vm is null ? "operation" : "vm", operation.VmId?.ToString() ?? operation.Id.ToString(),
+                operation.TargetName, operation.ProjectId?.Value, report.Succeeded ? AuditResult.Succeeded : AuditResult.Failed,
+                report.Succeeded ? $"operation {operation.Id} succeeded" : $"operation {operation.Id} failed: {report.Error}", cancellationToken);
 
             await db.SaveChangesAsync(cancellationToken);
             feed.Publish(new OperationChanged(OperationView.From(operation), operation.Log[^1].Message, now));
@@ -183,21 +211,21 @@ public sealed partial class AgentReportsHandler(
 
     public async Task ConsoleAsync(NodeId nodeId, ConsoleChunk chunk, CancellationToken cancellationToken)
     {
-        if (!_vmNodes.TryGetValue(chunk.VmId, out var owner))
+        if (!_vmPlacement.TryGetValue(chunk.VmId, out var placement))
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var placed = await db.Vms.Where(v => v.Id == chunk.VmId).Select(v => v.NodeId).SingleOrDefaultAsync(cancellationToken);
-            if (placed is not { } found)
+            var found = await db.Vms.Where(v => v.Id == chunk.VmId).Select(v => new { v.NodeId, v.ProjectId }).SingleOrDefaultAsync(cancellationToken);
+            if (found?.NodeId is not { } node)
             {
                 return;
             }
 
-            owner = _vmNodes[chunk.VmId] = found;
+            placement = _vmPlacement[chunk.VmId] = (node, found.ProjectId);
         }
 
-        if (owner == nodeId)
+        if (placement.Node == nodeId)
         {
-            feed.Publish(new ConsoleAppended(chunk.VmId.Value, chunk.Text, clock.GetUtcNow()));
+            feed.Publish(new ConsoleAppended(chunk.VmId.Value, chunk.Text, clock.GetUtcNow(), placement.Project.Value));
         }
     }
 
@@ -211,6 +239,7 @@ public sealed partial class AgentReportsHandler(
             }
 
             node.Disconnect();
+            await audit.RecordAsync(db, AgentActor(nodeId), "node.disconnect", "node", node.Id.ToString(), node.Name, null, AuditResult.Succeeded, $"now {node.Status}", cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             feed.Publish(new NodeChanged(NodeView.From(node), clock.GetUtcNow()));
         },
@@ -231,6 +260,7 @@ public sealed partial class AgentReportsHandler(
                     ? "no node agent picked this operation up before its deadline"
                     : "the node agent did not report a result before the deadline";
                 operation.Fail(reason, now);
+                await audit.RecordAsync(db, Actor.System, operation.Kind + ".expire", "operation", operation.Id.ToString(), operation.TargetName, operation.ProjectId?.Value, AuditResult.Failed, reason, cancellationToken);
                 if (operation.VmId is { } vmId && await db.Vms.SingleOrDefaultAsync(v => v.Id == vmId, cancellationToken) is { } vm)
                 {
                     vm.CompleteOperation(operation.Id, false, null, reason, now);
@@ -243,6 +273,7 @@ public sealed partial class AgentReportsHandler(
             foreach (var node in silent)
             {
                 node.Disconnect();
+                await audit.RecordAsync(db, Actor.System, "node.offline", "node", node.Id.ToString(), node.Name, null, AuditResult.Succeeded, "missed heartbeats", cancellationToken);
             }
 
             if (overdue.Count == 0 && silent.Count == 0)
@@ -267,6 +298,12 @@ public sealed partial class AgentReportsHandler(
             }
         },
         cancellationToken);
+
+    private Actor AgentActor(NodeId node)
+    {
+        var name = _nodeNames.TryGetValue(node, out var known) ? known : node.ToString();
+        return new Actor($"node:{name}", $"agent {name}", UserAccess.None);
+    }
 
     /// <summary>The agent's inventory is the truth about what runs; the database keeps intent. VMs the node should have
     /// but does not report are marked Error unless an operation that creates or deletes them is still pending.</summary>

@@ -14,14 +14,13 @@ public sealed record ImageView(Guid Id, string Name, ImageKind Kind, string Form
 }
 
 /// <summary>Registers a user-supplied disk image that the nodes can read at <see cref="Path"/>.</summary>
-public sealed record RegisterImageRequest(string Name, string Path, string? Format);
+public sealed record RegisterImageRequest(string Name, string Path, string? Format = null);
 
 /// <summary>Boot images: the prepared test guest and user-supplied qcow2 or raw disks.</summary>
-public sealed partial class ImageCatalog(IDbContextFactory<NovaCronDbContext> dbFactory, IOptions<NovaCronOptions> options, TimeProvider clock, ILogger<ImageCatalog> logger)
+public sealed partial class ImageCatalog(IDbContextFactory<NovaCronDbContext> dbFactory, IOptions<NovaCronOptions> options, Audit.AuditLog audit, TimeProvider clock, ILogger<ImageCatalog> logger)
 {
     public const string TestGuestName = "novacron-test-guest";
 
-    private static readonly byte[] Qcow2Magic = [0x51, 0x46, 0x49, 0xFB];
 
     public async Task<IReadOnlyList<ImageView>> ListAsync(CancellationToken cancellationToken)
     {
@@ -30,11 +29,33 @@ public sealed partial class ImageCatalog(IDbContextFactory<NovaCronDbContext> db
         return [.. images.OrderBy(i => i.Name, StringComparer.Ordinal).Select(ImageView.From)];
     }
 
-    public async Task<Result<ImageView>> RegisterAsync(RegisterImageRequest request, CancellationToken cancellationToken)
+    public async Task<Result<ImageView>> RegisterAsync(RegisterImageRequest request, Actor actor, CancellationToken cancellationToken)
     {
+        var result = await RegisterCoreAsync(request, actor, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            await audit.RecordRefusalAsync(actor, "image.register", "image", null, request.Name, null, result.Error!, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private async Task<Result<ImageView>> RegisterCoreAsync(RegisterImageRequest request, Actor actor, CancellationToken cancellationToken)
+    {
+        if (!actor.Access.Can(Domain.Identity.Permissions.ImageManage))
+        {
+            return Error.MissingPermission(Domain.Identity.Permissions.ImageManage, "to register images");
+        }
+
         if (string.IsNullOrWhiteSpace(request.Path) || !System.IO.Path.IsPathFullyQualified(request.Path))
         {
             return Error.Validation("image.path", "The image path must be an absolute path on the node.");
+        }
+
+        var inside = ImageFiles.CheckInsideRoots(request.Path, ImageRoots());
+        if (!inside.IsSuccess)
+        {
+            return inside.Error!;
         }
 
         if (!File.Exists(request.Path))
@@ -42,7 +63,18 @@ public sealed partial class ImageCatalog(IDbContextFactory<NovaCronDbContext> db
             return Error.Validation("image.missing", $"No file at '{request.Path}'.");
         }
 
-        var format = request.Format ?? DetectFormat(request.Path);
+        var detected = ImageFiles.Inspect(request.Path);
+        if (!detected.IsSuccess)
+        {
+            return detected.Error!;
+        }
+
+        if (request.Format is { } claimed && claimed != detected.Value)
+        {
+            return Error.Validation("image.format-mismatch", $"The file at '{request.Path}' is {detected.Value}, not {claimed}.");
+        }
+
+        var format = detected.Value!;
         var registered = Image.RegisterDisk(request.Name, request.Path, format, clock.GetUtcNow());
         if (!registered.IsSuccess)
         {
@@ -56,6 +88,8 @@ public sealed partial class ImageCatalog(IDbContextFactory<NovaCronDbContext> db
         }
 
         db.Images.Add(registered.Value!);
+        await audit.RecordAsync(db, actor, "image.register", "image", registered.Value!.Id.ToString(), request.Name, null, Domain.Audit.AuditResult.Succeeded,
+            $"{format} at {request.Path}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return ImageView.From(registered.Value!);
     }
@@ -94,13 +128,10 @@ public sealed partial class ImageCatalog(IDbContextFactory<NovaCronDbContext> db
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>qcow2 files start with the magic bytes "QFI\xfb"; anything else is treated as raw.</summary>
-    private static string DetectFormat(string path)
-    {
-        Span<byte> magic = stackalloc byte[4];
-        using var file = File.OpenRead(path);
-        return file.Read(magic) == 4 && magic.SequenceEqual(Qcow2Magic) ? "qcow2" : "raw";
-    }
+    /// <summary>Folders images may be registered from: the data directory's <c>images</c> folder and any configured in
+    /// <c>NovaCron:ImageDirectories</c>. Nothing else on the host can be handed to a guest as a disk.</summary>
+    public IReadOnlyList<string> ImageRoots() =>
+        [System.IO.Path.Combine(options.Value.DataDirectory, "images"), .. options.Value.ImageDirectories];
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No test guest image in {Directory}; run scripts/prepare-guest-image.sh to prepare it")]
     private static partial void LogNoTestGuest(ILogger logger, string directory);

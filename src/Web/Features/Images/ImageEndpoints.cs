@@ -1,4 +1,6 @@
+using NovaCron.Domain.Identity;
 using NovaCron.Web.Api;
+using NovaCron.Web.Security;
 
 namespace NovaCron.Web.Features.Images;
 
@@ -7,9 +9,9 @@ public static class ImageEndpoints
     public static RouteGroupBuilder MapImageEndpoints(this RouteGroupBuilder api)
     {
         var images = api.MapGroup("/images").WithTags("Images");
-        images.MapGet("/", async (ImageCatalog catalog, CancellationToken ct) => TypedResults.Ok(await catalog.ListAsync(ct))).WithName("ListImages");
-        images.MapPost("/", async (RegisterImageRequest request, ImageCatalog catalog, CancellationToken ct) =>
-            (await catalog.RegisterAsync(request, ct)).ToHttp(image => TypedResults.Created($"/api/v1/images/{image.Id}", image))).WithName("RegisterImage");
+        images.MapGet("/", async (ImageCatalog catalog, CancellationToken ct) => TypedResults.Ok(await catalog.ListAsync(ct))).WithName("ListImages").RequirePermission(Permissions.VmRead);
+        images.MapPost("/", async (RegisterImageRequest request, ImageCatalog catalog, HttpContext http, CancellationToken ct) =>
+            (await catalog.RegisterAsync(request, await ApiActor.OfAsync(http), ct)).ToHttp(image => TypedResults.Created($"/api/v1/images/{image.Id}", image))).WithName("RegisterImage").RequirePermission(Permissions.ImageManage);
         return api;
     }
 }

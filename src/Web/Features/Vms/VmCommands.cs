@@ -102,6 +102,7 @@ public static class VmCommands
     {
         var imageName = await db.Images.Where(i => i.Id == vm.Spec.ImageId).Select(i => i.Name).SingleOrDefaultAsync(cancellationToken) ?? "(deleted image)";
         var nodeName = vm.NodeId is { } nodeId ? await db.Nodes.Where(n => n.Id == nodeId).Select(n => n.Name).SingleOrDefaultAsync(cancellationToken) : null;
-        return VmView.From(vm, imageName, nodeName);
+        var projectName = await db.Projects.Where(p => p.Id == vm.ProjectId).Select(p => p.Name).SingleOrDefaultAsync(cancellationToken) ?? "(deleted project)";
+        return VmView.From(vm, imageName, nodeName, projectName);
     }
 }

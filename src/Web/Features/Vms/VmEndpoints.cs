@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using NovaCron.Domain.Vms;
+using NovaCron.Domain.Identity;
 using NovaCron.Web.Api;
+using NovaCron.Web.Security;
 using NovaCron.Web.Features.Vms.CreateVm;
 using NovaCron.Web.Features.Vms.Queries;
 using NovaCron.Web.Features.Vms.VmActions;
@@ -12,21 +14,29 @@ public static class VmEndpoints
     public static RouteGroupBuilder MapVmEndpoints(this RouteGroupBuilder api)
     {
         var vms = api.MapGroup("/vms").WithTags("VMs");
-        vms.MapGet("/", ListAsync).WithName("ListVms");
-        vms.MapGet("/{id:guid}", GetAsync).WithName("GetVm");
-        vms.MapPost("/", CreateAsync).WithName("CreateVm");
-        vms.MapDelete("/{id:guid}", (Guid id, VmActionHandler handler, HttpContext http, CancellationToken ct) => ActAsync(id, VmAction.Delete, handler, http, ct)).WithName("DeleteVm");
-        vms.MapPost("/{id:guid}/start", (Guid id, VmActionHandler handler, HttpContext http, CancellationToken ct) => ActAsync(id, VmAction.Start, handler, http, ct)).WithName("StartVm");
-        vms.MapPost("/{id:guid}/stop", (Guid id, VmActionHandler handler, HttpContext http, CancellationToken ct) => ActAsync(id, VmAction.Stop, handler, http, ct)).WithName("StopVm");
-        vms.MapPost("/{id:guid}/force-stop", (Guid id, VmActionHandler handler, HttpContext http, CancellationToken ct) => ActAsync(id, VmAction.ForceStop, handler, http, ct)).WithName("ForceStopVm");
-        vms.MapPost("/{id:guid}/reboot", (Guid id, VmActionHandler handler, HttpContext http, CancellationToken ct) => ActAsync(id, VmAction.Reboot, handler, http, ct)).WithName("RebootVm");
-        vms.MapPost("/{id:guid}/pause", (Guid id, VmActionHandler handler, HttpContext http, CancellationToken ct) => ActAsync(id, VmAction.Pause, handler, http, ct)).WithName("PauseVm");
-        vms.MapPost("/{id:guid}/resume", (Guid id, VmActionHandler handler, HttpContext http, CancellationToken ct) => ActAsync(id, VmAction.Resume, handler, http, ct)).WithName("ResumeVm");
+        vms.MapGet("/", ListAsync).WithName("ListVms").RequirePermission(Permissions.VmRead);
+        vms.MapGet("/{id:guid}", GetAsync).WithName("GetVm").RequirePermission(Permissions.VmRead);
+        vms.MapPost("/", CreateAsync).WithName("CreateVm").RequirePermission(Permissions.VmCreate);
+        vms.MapDelete("/{id:guid}", (Guid id, VmActionHandler handler, HttpContext http, CancellationToken ct) => ActAsync(id, VmAction.Delete, handler, http, ct))
+            .WithName("DeleteVm").RequirePermission(Permissions.VmDelete);
+        MapAction(vms, "start", VmAction.Start, "StartVm");
+        MapAction(vms, "stop", VmAction.Stop, "StopVm");
+        MapAction(vms, "force-stop", VmAction.ForceStop, "ForceStopVm");
+        MapAction(vms, "reboot", VmAction.Reboot, "RebootVm");
+        MapAction(vms, "pause", VmAction.Pause, "PauseVm");
+        MapAction(vms, "resume", VmAction.Resume, "ResumeVm");
         return api;
+    }
+
+    private static void MapAction(RouteGroupBuilder vms, string path, VmAction action, string name)
+    {
+        vms.MapPost($"/{{id:guid}}/{path}", (Guid id, VmActionHandler handler, HttpContext http, CancellationToken ct) => ActAsync(id, action, handler, http, ct))
+            .WithName(name).RequirePermission(VmActionHandler.PermissionFor(action));
     }
 
     private static async Task<IResult> ListAsync(
         VmQueries queries,
+        HttpContext http,
         [FromQuery] VmState? state,
         [FromQuery] Guid? nodeId,
         [FromQuery] string? name,
@@ -35,22 +45,22 @@ public static class VmEndpoints
         [FromQuery] int offset = 0,
         [FromQuery] int limit = 50)
     {
-        var result = await queries.ListAsync(new VmFilter(state, nodeId, name, tag, offset, limit), cancellationToken);
+        var result = await queries.ListAsync(new VmFilter(state, nodeId, name, tag, offset, limit), (await ApiActor.OfAsync(http)).Access, cancellationToken);
         return result.ToHttp(TypedResults.Ok);
     }
 
-    private static async Task<IResult> GetAsync(Guid id, VmQueries queries, CancellationToken cancellationToken) =>
-        (await queries.GetAsync(id, cancellationToken)).ToHttp(TypedResults.Ok);
+    private static async Task<IResult> GetAsync(Guid id, VmQueries queries, HttpContext http, CancellationToken cancellationToken) =>
+        (await queries.GetAsync(id, (await ApiActor.OfAsync(http)).Access, cancellationToken)).ToHttp(TypedResults.Ok);
 
     private static async Task<IResult> CreateAsync(CreateVmRequest request, CreateVmHandler handler, HttpContext http, CancellationToken cancellationToken)
     {
-        var result = await handler.HandleAsync(request, ApiActor.Of(http), cancellationToken);
+        var result = await handler.HandleAsync(request, await ApiActor.OfAsync(http), cancellationToken);
         return result.ToHttp(vm => TypedResults.Created($"/api/v1/vms/{vm.Id}", vm));
     }
 
     private static async Task<IResult> ActAsync(Guid id, VmAction action, VmActionHandler handler, HttpContext http, CancellationToken cancellationToken)
     {
-        var result = await handler.HandleAsync(id, action, ApiActor.Of(http), cancellationToken);
+        var result = await handler.HandleAsync(id, action, await ApiActor.OfAsync(http), cancellationToken);
         return result.ToHttp(operation => TypedResults.Accepted($"/api/v1/operations/{operation.Id}", operation));
     }
 }

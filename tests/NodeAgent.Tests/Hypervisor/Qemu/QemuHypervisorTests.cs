@@ -114,6 +114,75 @@ public sealed class QemuHypervisorTests(GuestImageFixture guest) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task StopAsync_PausedBootedGuest_ResumesItAndPowersOffThroughAcpi()
+    {
+        var (hypervisor, definition) = await StartGuestAsync();
+        await _events.WaitForConsoleAsync(definition.VmId, "NOVACRON-HEARTBEAT 1", BootTimeout);
+        var pid = hypervisor.GetPid(definition.VmId)!.Value;
+        await hypervisor.PauseAsync(definition.VmId, TestContext.Current.CancellationToken);
+        await _events.WaitForStateAsync(definition.VmId, VmObservation.Paused, StateTimeout);
+        var progress = new RecordingProgress();
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+
+        await hypervisor.StopAsync(definition.VmId, TimeSpan.FromSeconds(20), progress, TestContext.Current.CancellationToken);
+
+        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(15), $"Stop of a paused guest took {elapsed.Elapsed.TotalSeconds:0.0} s");
+        Assert.Contains("NOVACRON-POWERDOWN", _events.Console(definition.VmId), StringComparison.Ordinal);
+        Assert.Contains("code 0", _events.States(definition.VmId).Last().Reason, StringComparison.Ordinal);
+        Assert.Contains(progress.Messages, m => m.Contains("resuming", StringComparison.Ordinal));
+        Assert.DoesNotContain(progress.Messages, m => m.Contains("quitting QEMU", StringComparison.Ordinal));
+        Assert.False(IsRunning(pid));
+    }
+
+    [Fact]
+    public async Task StopAsync_GuestIgnoringAcpi_SaysGracePeriodRanOutAndQuitsQemu()
+    {
+        var (hypervisor, definition) = await StartGuestAsync(ignoreAcpi: true);
+        await _events.WaitForConsoleAsync(definition.VmId, "NOVACRON-GUEST BOOTED", BootTimeout);
+        var pid = hypervisor.GetPid(definition.VmId)!.Value;
+        var progress = new RecordingProgress();
+
+        await hypervisor.StopAsync(definition.VmId, TimeSpan.FromSeconds(1), progress, TestContext.Current.CancellationToken);
+
+        Assert.Contains("guest did not respond to ACPI within 1 s; quitting QEMU", progress.Messages);
+        Assert.DoesNotContain("NOVACRON-POWERDOWN", _events.Console(definition.VmId), StringComparison.Ordinal);
+        Assert.Equal(VmObservation.Stopped, _events.States(definition.VmId).Last().State);
+        Assert.False(IsRunning(pid));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ForceStopOrDelete_WhileStopWaitsOnGuestIgnoringAcpi_QuitsAtOnceAndEndsTheStop(bool delete)
+    {
+        var (hypervisor, definition) = await StartGuestAsync(ignoreAcpi: true);
+        await _events.WaitForConsoleAsync(definition.VmId, "NOVACRON-GUEST BOOTED", BootTimeout);
+        var pid = hypervisor.GetPid(definition.VmId)!.Value;
+        var progress = new RecordingProgress();
+        var stop = hypervisor.StopAsync(definition.VmId, TimeSpan.FromSeconds(60), progress, TestContext.Current.CancellationToken);
+        await progress.WaitForAsync("ACPI power-down sent", StateTimeout);
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+
+        if (delete)
+        {
+            await hypervisor.DeleteAsync(definition.VmId, TestContext.Current.CancellationToken);
+        }
+        else
+        {
+            await hypervisor.ForceStopAsync(definition.VmId, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(elapsed.Elapsed < TimeSpan.FromSeconds(5), $"Preempting the stop took {elapsed.Elapsed.TotalSeconds:0.0} s");
+        Assert.False(IsRunning(pid), $"QEMU pid {pid} still runs");
+        await stop.WaitAsync(StateTimeout, TestContext.Current.CancellationToken);
+        Assert.Contains(progress.Messages, m => m.Contains("superseded by force-stop", StringComparison.Ordinal));
+        Assert.DoesNotContain(progress.Messages, m => m.Contains("did not respond", StringComparison.Ordinal));
+        var expected = delete ? VmObservation.Deleted : VmObservation.Stopped;
+        Assert.Equal(expected, _events.States(definition.VmId).Last().State);
+        Assert.Equal(delete ? [] : [VmObservation.Stopped], (await hypervisor.ListAsync(TestContext.Current.CancellationToken)).Select(i => i.State));
+    }
+
+    [Fact]
     public async Task RebootAsync_BootedGuest_BootsAgainAndKeepsRunning()
     {
         var (hypervisor, definition) = await StartGuestAsync();
@@ -164,11 +233,12 @@ public sealed class QemuHypervisorTests(GuestImageFixture guest) : IAsyncLifetim
         Assert.Equal(VmObservation.Stopped, (await hypervisor.ListAsync(TestContext.Current.CancellationToken)).Single().State);
     }
 
-    private async Task<(QemuHypervisor Hypervisor, VmDefinition Definition)> StartGuestAsync()
+    /// <param name="ignoreAcpi">Boots the guest with <c>acpi=off</c>: it never reacts to the power button.</param>
+    private async Task<(QemuHypervisor Hypervisor, VmDefinition Definition)> StartGuestAsync(bool ignoreAcpi = false)
     {
         var hypervisor = NewHypervisor();
         await hypervisor.InitializeAsync(TestContext.Current.CancellationToken);
-        var definition = Definition();
+        var definition = Definition(ignoreAcpi ? " acpi=off" : "");
         await hypervisor.CreateAsync(definition, new Progress<int>(), TestContext.Current.CancellationToken);
         await hypervisor.StartAsync(definition, TestContext.Current.CancellationToken);
         _pids.Add(hypervisor.GetPid(definition.VmId)!.Value);
@@ -184,13 +254,13 @@ public sealed class QemuHypervisorTests(GuestImageFixture guest) : IAsyncLifetim
         return hypervisor;
     }
 
-    private VmDefinition Definition() => new(
+    private VmDefinition Definition(string extraCommandLine = "") => new(
         VmId.New(),
         "test-guest",
         1,
         256,
         1,
-        new BootSource(BootSource.KernelKind, guest.Kernel, "raw", guest.Initrd, guest.CommandLine));
+        new BootSource(BootSource.KernelKind, guest.Kernel, "raw", guest.Initrd, guest.CommandLine + extraCommandLine));
 
     private IEnumerable<int> PidFiles()
     {

@@ -1,6 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using NovaCron.Domain.Agents;
+using NovaCron.Domain.Audit;
 using NovaCron.Domain.Common;
+using NovaCron.Domain.Identity;
+using NovaCron.Domain.Projects;
 using NovaCron.Domain.Images;
 using NovaCron.Domain.Operations;
 using NovaCron.Domain.Placement;
@@ -8,6 +11,7 @@ using NovaCron.Domain.Vms;
 using NovaCron.Infrastructure.Persistence;
 using NovaCron.Web.Configuration;
 using NovaCron.Web.Features.Agents;
+using NovaCron.Web.Features.Audit;
 using NovaCron.Web.Realtime;
 using Microsoft.Extensions.Options;
 
@@ -20,9 +24,21 @@ public sealed class CreateVmHandler(
     CommandDispatcher dispatcher,
     ClusterStateFeed feed,
     IOptions<NovaCronOptions> options,
+    AuditLog audit,
     TimeProvider clock)
 {
     public async Task<Result<VmView>> HandleAsync(CreateVmRequest request, Actor actor, CancellationToken cancellationToken)
+    {
+        var result = await CreateAsync(request, actor, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            await audit.RecordRefusalAsync(actor, "vm.create", "vm", null, request.Name, null, result.Error!, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private async Task<Result<VmView>> CreateAsync(CreateVmRequest request, Actor actor, CancellationToken cancellationToken)
     {
         var validName = ResourceName.Validate(request.Name, "VM");
         if (!validName.IsSuccess)
@@ -41,6 +57,23 @@ public sealed class CreateVmHandler(
         using var reservation = await placementLock.AcquireAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
 
+        var project = await FindProjectAsync(db, request.Project, cancellationToken);
+        if (!project.IsSuccess)
+        {
+            return project.Error!;
+        }
+
+        if (!actor.Access.Can(Permissions.VmCreate, project.Value!.Id) && !actor.Access.Can(Permissions.VmRead, project.Value.Id))
+        {
+            // Whoever cannot see a project does not learn that it exists.
+            return Error.Validation("project.unknown", $"Unknown project '{request.Project}'.");
+        }
+
+        if (!actor.Access.Can(Permissions.VmCreate, project.Value.Id))
+        {
+            return Error.MissingPermission(Permissions.VmCreate, $"in project '{project.Value.Name}'");
+        }
+
         var image = await FindImageAsync(db, request.Image, cancellationToken);
         if (!image.IsSuccess)
         {
@@ -53,13 +86,22 @@ public sealed class CreateVmHandler(
         }
 
         var now = clock.GetUtcNow();
-        var created = VirtualMachine.Create(request.Name, new VmSpec(request.VCpus, request.MemoryMiB, request.DiskGiB, image.Value!.Id, [.. tags]), now);
+        var created = VirtualMachine.Create(request.Name, new VmSpec(request.VCpus, request.MemoryMiB, request.DiskGiB, image.Value!.Id, [.. tags]), now, project.Value.Id);
         if (!created.IsSuccess)
         {
             return created.Error!;
         }
 
         var vm = created.Value!;
+
+        // Quota is checked under the same lock as placement, so parallel creates cannot pass it together.
+        var usage = await ProjectUsageAsync(db, project.Value.Id, cancellationToken);
+        var admitted = project.Value.AdmitVm(usage, vm.Spec.AsCapacity());
+        if (!admitted.IsSuccess)
+        {
+            return admitted.Error!;
+        }
+
         var nodes = await db.Nodes.ToListAsync(cancellationToken);
         var node = MostFreeMemoryPlacement.Choose(nodes, vm.Spec.AsCapacity());
         if (!node.IsSuccess)
@@ -67,12 +109,14 @@ public sealed class CreateVmHandler(
             return node.Error!;
         }
 
-        var operation = Operation.Queue(OperationKinds.VmCreate, vm.Id, node.Value!.Id, vm.Name, actor.ToString(), now, TimeSpan.FromSeconds(options.Value.OperationTimeoutSeconds));
+        var operation = Operation.Queue(OperationKinds.VmCreate, vm.Id, node.Value!.Id, vm.Name, actor.ToString(), now, TimeSpan.FromSeconds(options.Value.OperationTimeoutSeconds), vm.ProjectId);
         operation.Append(now, $"placed on node '{node.Value.Name}' (most free memory: {node.Value.Free.MemoryMiB} MiB)");
         vm.Place(node.Value.Id, operation.Id, now);
         db.Vms.Add(vm);
         db.Operations.Add(operation);
         await VmCommands.RecomputeAllocationAsync(db, node.Value.Id, cancellationToken);
+        await audit.RecordAsync(db, actor, "vm.create", "vm", vm.Id.ToString(), vm.Name, vm.ProjectId.Value, AuditResult.Succeeded,
+            $"{vm.Spec.VCpus} vCPUs, {vm.Spec.MemoryMiB} MiB, {vm.Spec.DiskGiB} GiB on node '{node.Value.Name}'", cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -82,7 +126,7 @@ public sealed class CreateVmHandler(
             return Error.Conflict("vm.name-taken", $"A VM named '{request.Name}' already exists.");
         }
 
-        var view = VmView.From(vm, image.Value.Name, node.Value.Name);
+        var view = VmView.From(vm, image.Value.Name, node.Value.Name, project.Value.Name);
         feed.Publish(new VmChanged(view, now));
         feed.Publish(new OperationChanged(OperationView.From(operation), null, now));
         feed.Publish(new NodeChanged(NodeView.From(node.Value), now));
@@ -90,6 +134,25 @@ public sealed class CreateVmHandler(
         var command = new AgentCommand(operation.Id, AgentCommandKind.Create, vm.Id, VmCommands.Definition(vm, image.Value), request.Start);
         await dispatcher.SendAsync(node.Value.Id, command, cancellationToken);
         return view;
+    }
+
+    private static async Task<ProjectUsage> ProjectUsageAsync(NovaCronDbContext db, ProjectId project, CancellationToken cancellationToken)
+    {
+        var specs = await db.Vms.Where(v => v.ProjectId == project && v.State != VmState.Deleted).Select(v => v.Spec).ToListAsync(cancellationToken);
+        return specs.Aggregate(ProjectUsage.None, (usage, spec) => usage.Add(spec.AsCapacity()));
+    }
+
+    private static async Task<Result<Project>> FindProjectAsync(NovaCronDbContext db, string? nameOrId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(nameOrId))
+        {
+            return await db.Projects.SingleAsync(p => p.Id == ProjectId.Default, cancellationToken);
+        }
+
+        var project = Guid.TryParse(nameOrId, out var id)
+            ? await db.Projects.FirstOrDefaultAsync(p => p.Id == new ProjectId(id), cancellationToken)
+            : await db.Projects.FirstOrDefaultAsync(p => p.Name == nameOrId, cancellationToken);
+        return project is null ? Error.Validation("project.unknown", $"Unknown project '{nameOrId}'.") : project;
     }
 
     private static async Task<Result<Image>> FindImageAsync(NovaCronDbContext db, string? nameOrId, CancellationToken cancellationToken)

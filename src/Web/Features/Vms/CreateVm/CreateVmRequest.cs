@@ -1,4 +1,5 @@
 namespace NovaCron.Web.Features.Vms.CreateVm;
 
-/// <summary>Asks for a new VM. <see cref="Image"/> is an image name or id; empty means the default image.</summary>
-public sealed record CreateVmRequest(string Name, int VCpus, long MemoryMiB, long DiskGiB, string? Image, IReadOnlyList<string>? Tags, bool Start = true);
+/// <summary>Asks for a new VM. <see cref="Image"/> is an image name or id; empty means the default image.
+/// <see cref="Project"/> is a project name or id; empty means the default project.</summary>
+public sealed record CreateVmRequest(string Name, int VCpus, long MemoryMiB, long DiskGiB, string? Image = null, IReadOnlyList<string>? Tags = null, bool Start = true, string? Project = null);

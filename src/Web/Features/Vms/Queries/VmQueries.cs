@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using NovaCron.Domain.Common;
+using NovaCron.Domain.Identity;
+using NovaCron.Domain.Projects;
 using NovaCron.Domain.Vms;
 using NovaCron.Infrastructure.Persistence;
 using NovaCron.Web.Realtime;
@@ -18,7 +20,7 @@ public sealed record VmFilter(VmState? State = null, Guid? NodeId = null, string
 /// <summary>Read side of VMs, shared by the REST API and the Blazor pages.</summary>
 public sealed class VmQueries(IDbContextFactory<NovaCronDbContext> dbFactory)
 {
-    public async Task<Result<Page<VmView>>> ListAsync(VmFilter filter, CancellationToken cancellationToken)
+    public async Task<Result<Page<VmView>>> ListAsync(VmFilter filter, UserAccess access, CancellationToken cancellationToken)
     {
         if (filter.Offset < 0)
         {
@@ -32,6 +34,12 @@ public sealed class VmQueries(IDbContextFactory<NovaCronDbContext> dbFactory)
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.Vms.AsNoTracking();
+        if (access.ProjectsWith(Permissions.VmRead) is { } visible)
+        {
+            var projects = visible.ToList();
+            query = query.Where(v => projects.Contains(v.ProjectId));
+        }
+
         query = filter.State is { } state ? query.Where(v => v.State == state) : query.Where(v => v.State != VmState.Deleted);
         if (filter.NodeId is { } node)
         {
@@ -51,17 +59,18 @@ public sealed class VmQueries(IDbContextFactory<NovaCronDbContext> dbFactory)
 
         var images = await db.Images.AsNoTracking().ToDictionaryAsync(i => i.Id, i => i.Name, cancellationToken);
         var nodes = await db.Nodes.AsNoTracking().ToDictionaryAsync(n => n.Id, n => n.Name, cancellationToken);
+        var projectNames = await db.Projects.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken);
         var page = vms.Skip(filter.Offset).Take(filter.Limit)
-            .Select(v => VmView.From(v, images.GetValueOrDefault(v.Spec.ImageId, "(deleted image)"), v.NodeId is { } n ? nodes.GetValueOrDefault(n) : null))
+            .Select(v => VmView.From(v, images.GetValueOrDefault(v.Spec.ImageId, "(deleted image)"), v.NodeId is { } n ? nodes.GetValueOrDefault(n) : null, projectNames.GetValueOrDefault(v.ProjectId, "(deleted project)")))
             .ToList();
         return new Page<VmView>(page, vms.Count, filter.Offset, filter.Limit);
     }
 
-    public async Task<Result<VmDetail>> GetAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<Result<VmDetail>> GetAsync(Guid id, UserAccess access, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var vm = await db.Vms.AsNoTracking().SingleOrDefaultAsync(v => v.Id == new VmId(id), cancellationToken);
-        if (vm is null)
+        if (vm is null || !access.Can(Permissions.VmRead, vm.ProjectId))
         {
             return Error.NotFound("vm.not-found", $"No VM with id {id}.");
         }

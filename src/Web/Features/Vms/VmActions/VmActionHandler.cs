@@ -1,11 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using NovaCron.Domain.Audit;
 using NovaCron.Domain.Common;
+using NovaCron.Domain.Identity;
 using NovaCron.Domain.Operations;
 using NovaCron.Domain.Vms;
 using NovaCron.Infrastructure.Persistence;
 using NovaCron.Web.Configuration;
 using NovaCron.Web.Features.Agents;
+using NovaCron.Web.Features.Audit;
 using NovaCron.Web.Realtime;
 
 namespace NovaCron.Web.Features.Vms.VmActions;
@@ -17,29 +20,42 @@ public sealed class VmActionHandler(
     CommandDispatcher dispatcher,
     ClusterStateFeed feed,
     IOptions<NovaCronOptions> options,
+    AuditLog audit,
     TimeProvider clock)
 {
+    /// <summary>The permission an action needs in the VM's project.</summary>
+    public static string PermissionFor(VmAction action) => action == VmAction.Delete ? Permissions.VmDelete : Permissions.VmPower;
+
     public async Task<Result<OperationView>> HandleAsync(Guid vmId, VmAction action, Actor actor, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var id = new VmId(vmId);
         var vm = await db.Vms.SingleOrDefaultAsync(v => v.Id == id && v.State != VmState.Deleted, cancellationToken);
-        if (vm is null)
+        var auditAction = VmCommands.OperationKindOf(action);
+        if (vm is null || !actor.Access.Can(Permissions.VmRead, vm.ProjectId))
         {
-            return Error.NotFound("vm.not-found", $"No VM with id {vmId}.");
+            // A VM the caller cannot see is reported as missing, so its existence does not leak across projects.
+            var missing = Error.NotFound("vm.not-found", $"No VM with id {vmId}.");
+            await audit.RecordRefusalAsync(actor, auditAction, "vm", vmId.ToString(), null, null, missing, cancellationToken);
+            return missing;
         }
 
-        if (vm.NodeId is not { } nodeId)
+        var refused = Refuse(vm, action, actor);
+        if (refused is not null)
         {
-            return Error.Conflict("vm.not-placed", $"VM '{vm.Name}' is not placed on a node yet.");
+            await audit.RecordRefusalAsync(actor, auditAction, "vm", vm.Id.ToString(), vm.Name, vm.ProjectId.Value, refused, cancellationToken);
+            return refused;
         }
+
+        var nodeId = vm.NodeId!.Value;
 
         var now = clock.GetUtcNow();
-        var operation = Operation.Queue(VmCommands.OperationKindOf(action), vm.Id, nodeId, vm.Name, actor.ToString(), now, TimeSpan.FromSeconds(options.Value.OperationTimeoutSeconds));
+        var operation = Operation.Queue(auditAction, vm.Id, nodeId, vm.Name, actor.ToString(), now, TimeSpan.FromSeconds(options.Value.OperationTimeoutSeconds), vm.ProjectId);
         var previousOperation = vm.ActiveOperationId;
         var requested = vm.Request(action, operation.Id, now);
         if (!requested.IsSuccess)
         {
+            await audit.RecordRefusalAsync(actor, auditAction, "vm", vm.Id.ToString(), vm.Name, vm.ProjectId.Value, requested.Error!, cancellationToken);
             return requested.Error!;
         }
 
@@ -50,6 +66,7 @@ public sealed class VmActionHandler(
         }
 
         db.Operations.Add(operation);
+        await audit.RecordAsync(db, actor, auditAction, "vm", vm.Id.ToString(), vm.Name, vm.ProjectId.Value, AuditResult.Succeeded, $"operation {operation.Id}", cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -70,5 +87,16 @@ public sealed class VmActionHandler(
         feed.Publish(new OperationChanged(view, null, now));
         feed.Publish(new VmChanged(await VmCommands.ToViewAsync(db, vm, cancellationToken), now));
         return view;
+    }
+
+    private static Error? Refuse(VirtualMachine vm, VmAction action, Actor actor)
+    {
+        var permission = PermissionFor(action);
+        if (!actor.Access.Can(permission, vm.ProjectId))
+        {
+            return Error.MissingPermission(permission, $"on VM '{vm.Name}'");
+        }
+
+        return vm.NodeId is null ? Error.Conflict("vm.not-placed", $"VM '{vm.Name}' is not placed on a node yet.") : null;
     }
 }

@@ -1,0 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Identity;
+using NovaCron.Infrastructure.Identity;
+
+namespace NovaCron.Web.Components.Account.Pages;
+
+/// <summary>Password sign-in; locks the account for 15 minutes after 5 wrong passwords and hands over to
+/// <see cref="LoginWith2fa"/> when the user has two-factor authentication.</summary>
+public sealed partial class Login
+{
+    private string? _message;
+
+    [Inject]
+    public required SignInManager<NovaCronUser> SignInManager { get; init; }
+
+    [Inject]
+    public required NavigationManager Navigation { get; init; }
+
+    [SupplyParameterFromQuery(Name = "returnUrl")]
+    public string? ReturnUrl { get; set; }
+
+    [SupplyParameterFromForm(FormName = "login")]
+    public LoginInput Input { get; set; } = default!;
+
+    protected override void OnInitialized()
+    {
+        Input ??= new();
+    }
+
+    private async Task SignInAsync()
+    {
+        var result = await SignInManager.PasswordSignInAsync(Input.UserName, Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            Navigation.NavigateTo(AccountUrls.SafeReturnUrl(ReturnUrl));
+            return;
+        }
+
+        if (result.RequiresTwoFactor)
+        {
+            Navigation.NavigateTo(AccountUrls.WithReturnUrl("/account/login-2fa", ReturnUrl) + $"&rememberMe={Input.RememberMe}");
+            return;
+        }
+
+        _message = result.IsLockedOut
+            ? "This account is locked after too many wrong passwords. Try again in 15 minutes."
+            : result.IsNotAllowed
+                ? "This account is disabled. Ask an administrator."
+                : "The user name or the password is wrong.";
+    }
+
+    public sealed class LoginInput
+    {
+        [Required(ErrorMessage = "Enter your user name.")]
+        public string UserName { get; set; } = string.Empty;
+
+        [Required(ErrorMessage = "Enter your password.")]
+        public string Password { get; set; } = string.Empty;
+
+        public bool RememberMe { get; set; }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NovaCron.Domain.Audit;
+using NovaCron.Domain.Identity;
+using NovaCron.Domain.Projects;
+using NovaCron.Domain.Vms;
+using NovaCron.Infrastructure.Persistence;
+using NovaCron.Testing;
+using NovaCron.Web.Realtime;
+
+namespace NovaCron.EndToEnd.Tests.Security;
+
+/// <summary>Tenancy and quotas through the real API, with the real agent (VMs are created with start=false so no guest
+/// has to boot): a member of project B never sees or touches project A; parallel creates never exceed a quota; every
+/// mutating call leaves an audit record.</summary>
+public sealed class ProjectIsolationAndQuotaTests : IAsyncLifetime
+{
+    private NovaCronStack _stack = null!;
+
+    public async ValueTask InitializeAsync() => _stack = await NovaCronStack.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _stack.DisposeAsync();
+
+    [Fact]
+    public async Task MemberOfAnotherProject_CannotSeeListOrTouchTheVm()
+    {
+        var (projectA, projectB) = (await CreateProjectAsync("alpha", Quota.Unlimited), await CreateProjectAsync("beta", Quota.Unlimited));
+        var vm = await CreateVmAsync(_stack.Api, "alpha-vm", "alpha");
+        var operatorRole = Role.BuiltIn.Single(r => r.Name == Role.Operator).Id;
+        var outsider = await _stack.ClientForNewUserAsync("beta-operator", null, [(projectB, operatorRole)]);
+        var insider = await _stack.ClientForNewUserAsync("alpha-operator", null, [(projectA, operatorRole)]);
+
+        var list = await outsider.GetFromJsonAsync<NovaCronStack.PageOf<VmView>>("/api/v1/vms", NovaCronStack.Json);
+        Assert.DoesNotContain(list!.Items, v => v.Id == vm.Id);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/v1/vms/{vm.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.PostAsync($"/api/v1/vms/{vm.Id}/start", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.DeleteAsync($"/api/v1/vms/{vm.Id}")).StatusCode);
+        var operations = await outsider.GetFromJsonAsync<NovaCronStack.PageOf<OperationView>>("/api/v1/operations", NovaCronStack.Json);
+        Assert.DoesNotContain(operations!.Items, o => o.VmId == vm.Id);
+        var intoA = await outsider.PostAsJsonAsync("/api/v1/vms", new { name = "sneaky", vCpus = 1, memoryMiB = 128, diskGiB = 1, start = false, project = "alpha" }, NovaCronStack.Json);
+        Assert.Equal(HttpStatusCode.BadRequest, intoA.StatusCode);
+
+        var seen = await insider.GetFromJsonAsync<NovaCronStack.PageOf<VmView>>("/api/v1/vms", NovaCronStack.Json);
+        Assert.Contains(seen!.Items, v => v.Id == vm.Id);
+        Assert.Equal(VmState.Stopped, (await _stack.GetVmAsync(vm.Id)).State);
+    }
+
+    [Fact]
+    public async Task ParallelCreates_NeverExceedTheQuota_AndTheRefusalNamesTheLimit()
+    {
+        await CreateProjectAsync("quota", new Quota(MaxVms: 3, MaxVCpus: null, MaxMemoryMiB: null, MaxDiskGiB: null));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            _stack.Api.PostAsJsonAsync("/api/v1/vms", new { name = $"q-{i}", vCpus = 1, memoryMiB = 128, diskGiB = 1, start = false, project = "quota" }, NovaCronStack.Json)));
+
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        var refused = responses.Where(r => r.StatusCode != HttpStatusCode.Created).ToList();
+        Assert.All(refused, r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        var detail = (await refused[0].Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Contains("VMs quota by 1", detail, StringComparison.Ordinal);
+        var inProject = await _stack.GetAsync<NovaCronStack.PageOf<VmView>>("/api/v1/vms?limit=500");
+        Assert.Equal(3, inProject!.Items.Count(v => v.ProjectName == "quota"));
+    }
+
+    [Fact]
+    public async Task MutatingCalls_EachLeaveAnAuditRecordWithActorSourceAndResult()
+    {
+        var vm = await CreateVmAsync(_stack.Api, "audited", null);
+        var refused = await _stack.Api.PostAsync($"/api/v1/vms/{vm.Id}/pause", null);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var bad = await _stack.Api.PostAsJsonAsync("/api/v1/vms", new { name = "Bad_Name", vCpus = 1, memoryMiB = 128, diskGiB = 1 }, NovaCronStack.Json);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _stack.Api.DeleteAsync($"/api/v1/vms/{vm.Id}")).StatusCode);
+        await _stack.WaitForVmStateAsync(vm.Id, VmState.Deleted, TimeSpan.FromSeconds(30));
+
+        var records = await AuditAsync();
+        Assert.Contains(records, r => r is { Action: "vm.create", Result: AuditResult.Succeeded, Actor: NovaCronStack.AdminUserName } && r.TargetId == vm.Id.ToString() && r.Source.StartsWith("api ", StringComparison.Ordinal));
+        Assert.Contains(records, r => r is { Action: "vm.pause", Result: AuditResult.Failed } && r.TargetId == vm.Id.ToString());
+        Assert.Contains(records, r => r is { Action: "vm.create", Result: AuditResult.Failed, TargetName: "Bad_Name" });
+        Assert.Contains(records, r => r is { Action: "vm.delete", Result: AuditResult.Succeeded } && r.TargetId == vm.Id.ToString());
+        Assert.Contains(records, r => r.Action == "vm.delete.result" && r.Actor.StartsWith("node:", StringComparison.Ordinal));
+        Assert.Contains(records, r => r.Action == "node.register");
+    }
+
+    private async Task<List<AuditRecord>> AuditAsync()
+    {
+        var factory = _stack.WebServices.GetRequiredService<IDbContextFactory<NovaCronDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        return await db.AuditRecords.AsNoTracking().ToListAsync();
+    }
+
+    private async Task<ProjectId> CreateProjectAsync(string name, Quota quota)
+    {
+        var factory = _stack.WebServices.GetRequiredService<IDbContextFactory<NovaCronDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var project = Project.Create(name, name, quota, DateTimeOffset.UtcNow).Value!;
+        db.Projects.Add(project);
+        await db.SaveChangesAsync();
+        return project.Id;
+    }
+
+    private async Task<VmView> CreateVmAsync(HttpClient client, string name, string? project)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/vms", new { name, vCpus = 1, memoryMiB = 128, diskGiB = 1, start = false, project }, NovaCronStack.Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var vm = (await response.Content.ReadFromJsonAsync<VmView>(NovaCronStack.Json))!;
+        await _stack.WaitForVmStateAsync(vm.Id, VmState.Stopped, TimeSpan.FromSeconds(30));
+        return vm;
+    }
+}

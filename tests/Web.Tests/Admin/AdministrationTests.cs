@@ -1,0 +1,136 @@
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor;
+using NovaCron.Domain.Audit;
+using NovaCron.Domain.Common;
+using NovaCron.Domain.Identity;
+using NovaCron.Domain.Projects;
+using NovaCron.Web.Components.Admin;
+using NovaCron.Web.Features;
+using NovaCron.Web.Features.Admin.Projects;
+using NovaCron.Web.Features.Admin.Roles;
+using NovaCron.Web.Features.Admin.Users;
+using NovaCron.Web.Features.Audit;
+using NovaCron.Web.Tests.Support;
+using Xunit;
+
+namespace NovaCron.Web.Tests.Admin;
+
+public sealed class AdministrationTests
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ProjectDialog_NegativeQuota_ShowsDomainMessageAndKeepsQuota()
+    {
+        await using var cluster = await AdminTestCluster.StartAsync();
+        var project = (await cluster.Service<ProjectQueries>().ListAsync(AdminTestCluster.Administrator, Ct)).Value!.Single(p => p.IsDefault);
+        var host = cluster.Context.Render<MudHost>();
+        var dialogs = cluster.Service<IDialogService>();
+        var dialog = await host.InvokeAsync(() => dialogs.ShowAsync<ProjectDialog>("Edit", new DialogParameters<ProjectDialog> { { d => d.Project, project } }));
+
+        await host.ByTestId("quota-vms-input").InputAsync(new() { Value = "-1" });
+        await host.ByTestId("project-submit").ClickAsync(new());
+
+        var expected = new Quota(-1, null, null, null).Validate().Error!.Message;
+        host.WaitForAssertion(() => Assert.Contains(expected, host.ValidationMessages()));
+        Assert.False(dialog.Result.IsCompleted);
+        await using var db = await cluster.Db.CreateDbContextAsync(Ct);
+        Assert.Null((await db.Projects.SingleAsync(p => p.Id == ProjectId.Default, Ct)).Quota.MaxVms);
+    }
+
+    [Fact]
+    public async Task CreateRole_UnknownPermission_RefusedAndNothingStored()
+    {
+        await using var cluster = await AdminTestCluster.StartAsync();
+
+        var result = await cluster.Service<CreateRoleHandler>().HandleAsync(new CreateRoleRequest("backup-only", null, [Permissions.BackupManage, "vm.teleport"]), AdminTestCluster.Administrator, Ct);
+
+        Assert.Equal(("role.unknown-permission", ErrorKind.Validation), (result.Error?.Code, result.Error?.Kind));
+        Assert.Equal(0, await cluster.CountAsync(db => db.AccessRoles.Where(r => r.Name == "backup-only")));
+    }
+
+    [Fact]
+    public async Task CreateToken_FromPage_ShowsSecretOnceAndStoresOnlyItsHash()
+    {
+        await using var cluster = await AdminTestCluster.StartAsync();
+        var host = cluster.Context.Render<MudHost>(p => p.AddChildContent<TokensPanel>());
+
+        // The click's handler waits for the dialogs, so it completes only after the secret is shown.
+        var creating = host.ByTestId("token-create").ClickAsync(new());
+        await host.WaitForElement("[data-testid='token-name-input'] input, input[data-testid='token-name-input']").ChangeAsync(new() { Value = "ci" });
+        await host.ByTestId("token-create-submit").ClickAsync(new());
+
+        var secret = host.WaitForElement("[data-testid='secret-value'] input, input[data-testid='secret-value']").GetAttribute("value")!;
+        Assert.StartsWith(ApiToken.Kind + "_", secret, StringComparison.Ordinal);
+        await using (var db = await cluster.Db.CreateDbContextAsync(Ct))
+        {
+            var stored = await db.ApiTokens.SingleAsync(Ct);
+            Assert.Equal(Secrets.Hash(secret), stored.SecretHash);
+            Assert.DoesNotContain(secret, stored.SecretHash + stored.LookupId + stored.Name, StringComparison.Ordinal);
+        }
+
+        await host.ByTestId("secret-close").ClickAsync(new());
+        await creating.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        host.WaitForAssertion(() => Assert.False(host.HasTestId("secret-value")));
+        Assert.DoesNotContain(secret, host.Markup, StringComparison.Ordinal);
+        var again = cluster.Context.Render<TokensPanel>();
+        again.WaitForAssertion(() => Assert.Contains("ci", again.ByTestId("token-table").TextContent, StringComparison.Ordinal));
+        Assert.DoesNotContain(secret, again.Markup, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> UserHandlers => ["list", "create", "disable", "reset-password", "global-role", "membership"];
+
+    [Theory]
+    [MemberData(nameof(UserHandlers))]
+    public async Task UserHandlers_WithoutUserManage_AreForbiddenAndRecordedAsDenied(string handler)
+    {
+        await using var cluster = await AdminTestCluster.StartAsync();
+        var actor = AdminTestCluster.Viewer;
+        var target = AdminTestCluster.AliceId;
+
+        var error = handler switch
+        {
+            "list" => (await cluster.Service<UserQueries>().ListAsync(actor, Ct)).Error,
+            "create" => (await cluster.Service<CreateUserHandler>().HandleAsync(new CreateUserRequest("mallory", "M", "a-long-enough-password", null), actor, Ct)).Error,
+            "disable" => (await cluster.Service<SetUserDisabledHandler>().HandleAsync(target, true, actor, Ct)).Error,
+            "reset-password" => (await cluster.Service<ResetPasswordHandler>().HandleAsync(target, new ResetPasswordRequest("a-long-enough-password"), actor, Ct)).Error,
+            "global-role" => (await cluster.Service<SetGlobalRoleHandler>().HandleAsync(target, new SetGlobalRoleRequest(null), actor, Ct)).Error,
+            _ => (await cluster.Service<SetMembershipHandler>().HandleAsync(new SetMembershipRequest(target, ProjectId.Default.Value, Role.BuiltIn[0].Id.Value), actor, Ct)).Error,
+        };
+
+        Assert.Equal(ErrorKind.Forbidden, error?.Kind);
+        await using var db = await cluster.Db.CreateDbContextAsync(Ct);
+        var alice = await db.Users.SingleAsync(u => u.Id == target, Ct);
+        Assert.Equal((null, 1, 0), (alice.DisabledAt, await db.Users.CountAsync(Ct), await db.Memberships.CountAsync(Ct)));
+        Assert.NotNull(alice.GlobalRoleId);
+        if (handler != "list")
+        {
+            Assert.Equal(AuditResult.Denied, (await db.AuditRecords.SingleAsync(Ct)).Result);
+        }
+    }
+
+    [Fact]
+    public void ToCsv_UserText_IsQuotedEscapedAndFormulaNeutralised()
+    {
+        var record = AuditView.From(AuditRecord.Create(
+            new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero),
+            "=HYPERLINK(\"http://evil\")",
+            null,
+            null,
+            "user.create",
+            "user",
+            "-2+3",
+            "bob, \"the builder\"",
+            "@ui",
+            AuditResult.Succeeded,
+            "line one\nline two"));
+
+        var row = AuditExport.ToCsv([record]).Split("\r\n")[1..^1];
+
+        var line = Assert.Single(row);
+        Assert.Contains(",\"'=HYPERLINK(\"\"http://evil\"\")\",", line, StringComparison.Ordinal);
+        Assert.Contains(",'-2+3,\"bob, \"\"the builder\"\"\",'@ui,", line, StringComparison.Ordinal);
+        Assert.EndsWith(",\"line one\nline two\"", line, StringComparison.Ordinal);
+    }
+}
