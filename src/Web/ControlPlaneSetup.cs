@@ -100,6 +100,12 @@ public static class ControlPlaneSetup
         app.MapGet("/healthz", () => TypedResults.Text("ok")).ExcludeFromDescription().AllowAnonymous();
         var api = app.MapGroup("/api/v1");
         api.AddEndpointFilter<Features.Audit.AuditRefusalFilter>();
+        // Every API answer other than success is a ProblemDetails document; say so in the OpenAPI description.
+        foreach (var status in new[] { 400, 401, 403, 404, 409, 503 })
+        {
+            api.ProducesProblem(status);
+        }
+
         api.MapVmEndpoints();
         api.MapNodeEndpoints();
         api.MapOperationEndpoints();

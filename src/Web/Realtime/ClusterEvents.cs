@@ -9,6 +9,6 @@ public sealed record VmChanged(VmView Vm, DateTimeOffset At) : ClusterEvent(At);
 
 public sealed record OperationChanged(OperationView Operation, string? LogLine, DateTimeOffset At) : ClusterEvent(At);
 
-public sealed record ConsoleAppended(Guid VmId, string Text, DateTimeOffset At, Guid ProjectId = default) : ClusterEvent(At);
+public sealed record ConsoleAppended(Guid VmId, string Text, DateTimeOffset At, Guid ProjectId) : ClusterEvent(At);
 
 public sealed record AuditRecorded(Guid Id, DateTimeOffset At) : ClusterEvent(At);

@@ -59,10 +59,10 @@ public sealed record VmView(
     DateTimeOffset StateChangedAt,
     string? LastError,
     Guid? ActiveOperationId,
-    Guid ProjectId = default,
-    string ProjectName = "")
+    Guid ProjectId,
+    string ProjectName)
 {
-    public static VmView From(VirtualMachine vm, string imageName, string? nodeName, string projectName = "") => new(
+    public static VmView From(VirtualMachine vm, string imageName, string? nodeName, string projectName) => new(
         vm.Id.Value,
         vm.Name,
         vm.State,

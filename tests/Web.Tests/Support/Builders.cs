@@ -21,7 +21,9 @@ internal static class Builders
         CreatedAt: DateTimeOffset.UtcNow,
         StateChangedAt: DateTimeOffset.UtcNow,
         LastError: null,
-        ActiveOperationId: null);
+        ActiveOperationId: null,
+        ProjectId: Domain.Projects.ProjectId.Default.Value,
+        ProjectName: "default");
 
     public static VmChanged Changed(VmView vm) => new(vm, DateTimeOffset.UtcNow);
 }

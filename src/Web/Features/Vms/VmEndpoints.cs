@@ -14,11 +14,11 @@ public static class VmEndpoints
     public static RouteGroupBuilder MapVmEndpoints(this RouteGroupBuilder api)
     {
         var vms = api.MapGroup("/vms").WithTags("VMs");
-        vms.MapGet("/", ListAsync).WithName("ListVms").RequirePermission(Permissions.VmRead);
-        vms.MapGet("/{id:guid}", GetAsync).WithName("GetVm").RequirePermission(Permissions.VmRead);
-        vms.MapPost("/", CreateAsync).WithName("CreateVm").RequirePermission(Permissions.VmCreate);
+        vms.MapGet("/", ListAsync).WithName("ListVms").RequirePermission(Permissions.VmRead).Produces<Page<Realtime.VmView>>();
+        vms.MapGet("/{id:guid}", GetAsync).WithName("GetVm").RequirePermission(Permissions.VmRead).Produces<Realtime.VmDetail>();
+        vms.MapPost("/", CreateAsync).WithName("CreateVm").RequirePermission(Permissions.VmCreate).Produces<Realtime.VmView>(StatusCodes.Status201Created);
         vms.MapDelete("/{id:guid}", (Guid id, VmActionHandler handler, HttpContext http, CancellationToken ct) => ActAsync(id, VmAction.Delete, handler, http, ct))
-            .WithName("DeleteVm").RequirePermission(Permissions.VmDelete);
+            .WithName("DeleteVm").RequirePermission(Permissions.VmDelete).Produces<Realtime.OperationView>(StatusCodes.Status202Accepted);
         MapAction(vms, "start", VmAction.Start, "StartVm");
         MapAction(vms, "stop", VmAction.Stop, "StopVm");
         MapAction(vms, "force-stop", VmAction.ForceStop, "ForceStopVm");
@@ -31,7 +31,7 @@ public static class VmEndpoints
     private static void MapAction(RouteGroupBuilder vms, string path, VmAction action, string name)
     {
         vms.MapPost($"/{{id:guid}}/{path}", (Guid id, VmActionHandler handler, HttpContext http, CancellationToken ct) => ActAsync(id, action, handler, http, ct))
-            .WithName(name).RequirePermission(VmActionHandler.PermissionFor(action));
+            .WithName(name).RequirePermission(VmActionHandler.PermissionFor(action)).Produces<Realtime.OperationView>(StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> ListAsync(
