@@ -85,6 +85,16 @@ public static class ControlPlaneSetup
         var options = app.Services.GetRequiredService<IOptions<NovaCronOptions>>().Value;
         Directory.CreateDirectory(options.DataDirectory);
         await app.Services.MigrateNovaCronDatabaseAsync(CancellationToken.None);
+
+        // The database holds password and token hashes: readable by this user only (SQLite gives its -wal and -shm
+        // files the database file's mode).
+        if (!OperatingSystem.IsWindows())
+        {
+            foreach (var file in Directory.EnumerateFiles(options.DataDirectory, "novacron.db*"))
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
         await app.Services.BootstrapAdministratorAsync(CancellationToken.None);
         await app.Services.GetRequiredService<ImageCatalog>().RegisterTestGuestAsync(CancellationToken.None);
     }

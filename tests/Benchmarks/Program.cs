@@ -156,7 +156,7 @@ internal static class ThroughNovaCron
         var (playwright, browser) = await Browser.LaunchAsync();
         try
         {
-            var page = await Browser.OpenInteractiveAsync(browser, new Uri(stack.BaseAddress, "/vms"));
+            var page = await Browser.SignInAsync(browser, stack.BaseAddress, NovaCronStack.AdminUserName, stack.AdminPassword, "/vms");
             // Records, in the page, the wall-clock time at which the state chip first shows each new text.
             await page.EvaluateAsync(
                 """

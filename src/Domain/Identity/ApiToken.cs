@@ -52,11 +52,13 @@ public sealed class ApiToken
             return Error.Validation("token.expiry", $"A token must expire in the future and within {MaxLifetimeDays} days.");
         }
 
+        // A token limited to some permissions can only make tokens limited the same way or further.
+        permissions ??= owner.TokenLimit?.ToList();
         if (permissions is not null)
         {
-            var unknown = permissions.FirstOrDefault(p => !Identity.Permissions.Exists(p));
-            if (unknown is not null)
+            if (permissions.Any(p => !Identity.Permissions.Exists(p)))
             {
+                var unknown = permissions.First(p => !Identity.Permissions.Exists(p)) ?? "(null)";
                 return Error.Validation("token.unknown-permission", $"'{unknown}' is not a permission.");
             }
 

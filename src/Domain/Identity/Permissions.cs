@@ -49,7 +49,7 @@ public static class Permissions
 
     private static readonly Dictionary<string, PermissionInfo> ByName = All.ToDictionary(p => p.Name, StringComparer.Ordinal);
 
-    public static bool Exists(string name) => ByName.ContainsKey(name);
+    public static bool Exists(string? name) => name is not null && ByName.ContainsKey(name);
 
     public static PermissionInfo Info(string name) =>
         ByName.TryGetValue(name, out var info) ? info : throw new ArgumentException($"Unknown permission '{name}'.", nameof(name));

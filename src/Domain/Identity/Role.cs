@@ -74,9 +74,9 @@ public sealed class Role
         }
 
         var list = permissions.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var unknown = list.FirstOrDefault(p => !Identity.Permissions.Exists(p));
-        if (unknown is not null)
+        if (list.Any(p => !Identity.Permissions.Exists(p)))
         {
+            var unknown = list.First(p => !Identity.Permissions.Exists(p)) ?? "(null)";
             return Error.Validation("role.unknown-permission", $"'{unknown}' is not a permission.");
         }
 

@@ -27,6 +27,9 @@ public sealed class UserAccess
 
     public Guid UserId { get; }
 
+    /// <summary>The permissions the request's API token is limited to; null when not limited.</summary>
+    public IReadOnlyCollection<string>? TokenLimit => _tokenLimit;
+
     public string UserName { get; }
 
     /// <summary>Holds every permission everywhere (the global Administrator role), unless a token narrows it.</summary>

@@ -78,7 +78,7 @@ public sealed partial class AdminBootstrap(
                 fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             }
 
-            await using (var file = new StreamWriter(passwordFile, System.Text.Encoding.UTF8, fileOptions))
+            await using (var file = new StreamWriter(passwordFile, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), fileOptions))
             {
                 await file.WriteLineAsync(password);
             }

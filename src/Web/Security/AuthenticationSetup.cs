@@ -58,6 +58,10 @@ public static class AuthenticationSetup
             .AddDefaultTokenProviders()
             .AddNovaCronIdentityStores();
         services.AddScoped<IUserConfirmation<NovaCronUser>, DisabledUserConfirmation>();
+
+        // A password reset or a disabled account changes the security stamp; cookies are checked against it every
+        // minute, so those sessions end within a minute instead of the default 30.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddScoped<AdminBootstrap>();
 
         services.ConfigureApplicationCookie(o =>

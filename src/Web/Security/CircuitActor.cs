@@ -4,15 +4,25 @@ using NovaCron.Web.Features;
 
 namespace NovaCron.Web.Security;
 
-/// <summary>The signed-in person of one Blazor circuit and what they may do, for pages and buttons. Scoped per circuit;
-/// <see cref="RefreshAsync"/> reads the access again (after a membership change, for example).</summary>
+/// <summary>The signed-in person of one Blazor circuit and what they may do, for pages and buttons. Scoped per circuit.
+/// The access is read again after <see cref="MaxAge"/>, so a disabled user or a removed membership takes effect in an
+/// open browser tab too; <see cref="RefreshAsync"/> reads it at once.</summary>
 public sealed class CircuitActor(AuthenticationStateProvider authentication, AccessResolver resolver)
 {
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+
     private Actor? _actor;
+    private long _loadedAt;
 
-    public async Task<Actor> GetAsync(CancellationToken cancellationToken = default) => _actor ??= await LoadAsync(cancellationToken);
+    public async Task<Actor> GetAsync(CancellationToken cancellationToken = default) =>
+        _actor is not null && Environment.TickCount64 - _loadedAt < MaxAge.TotalMilliseconds ? _actor : await RefreshAsync(cancellationToken);
 
-    public async Task<Actor> RefreshAsync(CancellationToken cancellationToken = default) => _actor = await LoadAsync(cancellationToken);
+    public async Task<Actor> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        _actor = await LoadAsync(cancellationToken);
+        _loadedAt = Environment.TickCount64;
+        return _actor;
+    }
 
     private async Task<Actor> LoadAsync(CancellationToken cancellationToken)
     {

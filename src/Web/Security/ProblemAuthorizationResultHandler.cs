@@ -34,6 +34,16 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
         }
 
         var permission = authorizeResult.AuthorizationFailure?.FailedRequirements.OfType<PermissionRequirement>().FirstOrDefault()?.Permission;
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            // A refused attempt to change something is itself worth recording.
+            var actor = await Api.ApiActor.OfAsync(context);
+            var action = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? $"{context.Request.Method} {context.Request.Path}";
+            await context.RequestServices.GetRequiredService<Features.Audit.AuditLog>().RecordRefusalAsync(
+                actor, action, "request", null, context.Request.Path, null,
+                Domain.Common.Error.MissingPermission(permission ?? "(unknown)", "for this request"), context.RequestAborted);
+        }
+
         await TypedResults.Problem(
             statusCode: StatusCodes.Status403Forbidden,
             title: "Forbidden.",

@@ -17,9 +17,10 @@ public sealed class VirtualMachineConfiguration : IEntityTypeConfiguration<Virtu
         builder.Property(v => v.Name).HasMaxLength(ResourceName.MaxLength);
         builder.Property(v => v.Version).IsConcurrencyToken();
 
-        // A deleted VM keeps its row (history, operations), so its name may be reused by a new VM.
+        // Names are unique within a project (so a tenant learns nothing of another's names). A deleted VM keeps its
+        // row (history, operations), so its name may be reused by a new VM.
         // Both providers quote identifiers with double quotes and the state is stored by name.
-        builder.HasIndex(v => v.Name)
+        builder.HasIndex(v => new { v.ProjectId, v.Name })
             .IsUnique()
             .HasFilter($"\"State\" <> '{nameof(VmState.Deleted)}'");
         builder.HasIndex(v => v.NodeId);

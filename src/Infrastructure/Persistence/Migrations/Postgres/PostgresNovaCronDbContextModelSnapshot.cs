@@ -738,15 +738,15 @@ namespace NovaCron.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Name")
-                        .IsUnique()
-                        .HasFilter("\"State\" <> 'Deleted'");
-
                     b.HasIndex("NodeId");
 
                     b.HasIndex("ProjectId");
 
                     b.HasIndex("State");
+
+                    b.HasIndex("ProjectId", "Name")
+                        .IsUnique()
+                        .HasFilter("\"State\" <> 'Deleted'");
 
                     b.ToTable("Vms", (string)null);
                 });

@@ -729,15 +729,15 @@ namespace NovaCron.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Name")
-                        .IsUnique()
-                        .HasFilter("\"State\" <> 'Deleted'");
-
                     b.HasIndex("NodeId");
 
                     b.HasIndex("ProjectId");
 
                     b.HasIndex("State");
+
+                    b.HasIndex("ProjectId", "Name")
+                        .IsUnique()
+                        .HasFilter("\"State\" <> 'Deleted'");
 
                     b.ToTable("Vms", (string)null);
                 });

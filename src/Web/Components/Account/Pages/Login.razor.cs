@@ -17,6 +17,15 @@ public sealed partial class Login
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
+    [Inject]
+    public required Features.Audit.AuditLog Audit { get; init; }
+
+    [Inject]
+    public required Microsoft.EntityFrameworkCore.IDbContextFactory<Infrastructure.Persistence.NovaCronDbContext> DbFactory { get; init; }
+
+    [CascadingParameter]
+    public HttpContext? HttpContext { get; set; }
+
     [SupplyParameterFromQuery(Name = "returnUrl")]
     public string? ReturnUrl { get; set; }
 
@@ -31,6 +40,7 @@ public sealed partial class Login
     private async Task SignInAsync()
     {
         var result = await SignInManager.PasswordSignInAsync(Input.UserName, Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        await RecordAsync(result);
         if (result.Succeeded)
         {
             Navigation.NavigateTo(AccountUrls.SafeReturnUrl(ReturnUrl));
@@ -48,6 +58,25 @@ public sealed partial class Login
             : result.IsNotAllowed
                 ? "This account is disabled. Ask an administrator."
                 : "The user name or the password is wrong.";
+    }
+
+    /// <summary>Sign-ins are audited: success, a second factor still to come, a wrong password, a locked or disabled account.</summary>
+    private async Task RecordAsync(Microsoft.AspNetCore.Identity.SignInResult result)
+    {
+        var source = $"ui {HttpContext?.Connection.RemoteIpAddress?.ToString() ?? "unknown"}";
+        var actor = new Features.Actor(Input.UserName, source, Domain.Identity.UserAccess.None);
+        var outcome = result.Succeeded ? "signed in" : result.RequiresTwoFactor ? "password accepted; second factor required"
+            : result.IsLockedOut ? "locked out" : result.IsNotAllowed ? "account disabled" : "wrong user name or password";
+        if (result.Succeeded || result.RequiresTwoFactor)
+        {
+            await using var db = await DbFactory.CreateDbContextAsync();
+            await Audit.RecordAsync(db, actor, "account.sign-in", "user", null, Input.UserName, null, Domain.Audit.AuditResult.Succeeded, outcome, CancellationToken.None);
+            await db.SaveChangesAsync();
+        }
+        else
+        {
+            await Audit.RecordRefusalAsync(actor, "account.sign-in", "user", null, Input.UserName, null, Domain.Common.Error.Validation("sign-in", outcome), CancellationToken.None);
+        }
     }
 
     public sealed class LoginInput

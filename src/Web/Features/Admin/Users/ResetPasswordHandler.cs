@@ -38,6 +38,10 @@ public sealed class ResetPasswordHandler(IServiceScopeFactory scopes, AuditLog a
             return IdentityErrors.ToError(reset, "user.password");
         }
 
+        // An administrator's reset is also how a locked-out person gets back in.
+        await users.SetLockoutEndDateAsync(user, null);
+        await users.ResetAccessFailedCountAsync(user);
+
         return (await UserQueries.ViewsAsync(db, user.Id, clock.GetUtcNow(), cancellationToken))[0];
     }
 }

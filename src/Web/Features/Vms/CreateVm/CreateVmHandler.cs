@@ -80,9 +80,9 @@ public sealed class CreateVmHandler(
             return image.Error!;
         }
 
-        if (await db.Vms.AnyAsync(v => v.Name == request.Name && v.State != VmState.Deleted, cancellationToken))
+        if (await db.Vms.AnyAsync(v => v.Name == request.Name && v.ProjectId == project.Value.Id && v.State != VmState.Deleted, cancellationToken))
         {
-            return Error.Conflict("vm.name-taken", $"A VM named '{request.Name}' already exists.");
+            return Error.Conflict("vm.name-taken", $"A VM named '{request.Name}' already exists in project '{project.Value.Name}'.");
         }
 
         var now = clock.GetUtcNow();
