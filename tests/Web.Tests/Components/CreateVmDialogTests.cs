@@ -83,7 +83,7 @@ public sealed class CreateVmDialogTests
         await host.ByTestId("vm-name-input").InputAsync(new() { Value = "web-1" });
         await host.ByTestId("vm-create-submit").ClickAsync(new());
 
-        host.WaitForAssertion(() => Assert.Equal("A VM named 'web-1' already exists.", host.ByTestId("vm-create-error").TextContent.Trim()));
+        host.WaitForAssertion(() => Assert.Equal("A VM named 'web-1' already exists in project 'default'.", host.ByTestId("vm-create-error").TextContent.Trim()));
         Assert.False(dialog.Result.IsCompleted);
         Assert.Equal(1, await CountVmsAsync(cluster));
     }
