@@ -175,11 +175,12 @@ internal static class ThroughNovaCron
             for (var i = 0; i < iterations; i++)
             {
                 var pausedAt = NextStateTime(feed, vm.Id, VmState.Paused);
+                var since = await page.EvaluateAsync<double>("() => Date.now()");
                 var requestedAt = DateTimeOffset.UtcNow;
                 (await stack.Api.PostAsync($"/api/v1/vms/{vm.Id}/pause", null)).EnsureSuccessStatusCode();
                 var eventAt = await pausedAt;
                 var pauseMs = (eventAt - requestedAt).TotalMilliseconds;
-                var domAt = await WaitForDomAsync(page, "Paused", i);
+                var domAt = await WaitForDomAsync(page, "Paused", since);
                 toDom.Add(domAt - eventAt.ToUnixTimeMilliseconds());
 
                 // The next action waits until the pause operation has completed, as a person's would (untimed).
@@ -223,11 +224,11 @@ internal static class ThroughNovaCron
         return seen.Task;
     }
 
-    private static async Task<double> WaitForDomAsync(IPage page, string text, int occurrence)
+    private static async Task<double> WaitForDomAsync(IPage page, string text, double since)
     {
         var handle = await page.WaitForFunctionAsync(
-            "([text, n]) => { const hits = window.__stateSeen.filter(s => s.text === text); return hits.length > n ? hits[n].at : null; }",
-            new object[] { text, occurrence },
+            "([text, since]) => { const hit = window.__stateSeen.find(s => s.text === text && s.at >= since); return hit ? hit.at : null; }",
+            new object[] { text, since },
             new PageWaitForFunctionOptions { Timeout = 30_000, PollingInterval = 5 });
         return await handle.JsonValueAsync<double>();
     }
