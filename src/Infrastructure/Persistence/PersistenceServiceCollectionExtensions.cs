@@ -8,7 +8,8 @@ namespace NovaCron.Infrastructure.Persistence;
 public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="IDbContextFactory{TContext}"/> of <see cref="NovaCronDbContext"/> (pooled, singleton)
-    /// for the configured provider, and a scoped <see cref="NovaCronDbContext"/> made by it for request handlers.</summary>
+    /// for the configured provider, a scoped <see cref="NovaCronDbContext"/> made by it for request handlers, and the
+    /// <see cref="AccessChangeSignal"/> its saves drive.</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="options">The <c>Database</c> settings; invalid settings throw, naming the setting.</param>
     /// <param name="dataDirectory">The data root; the default SQLite database is <c>novacron.db</c> in it.</param>
@@ -21,19 +22,21 @@ public static class PersistenceServiceCollectionExtensions
             throw new OptionsValidationException(DatabaseOptions.SectionName, typeof(DatabaseOptions), errors);
         }
 
+        var accessChanges = new AccessChangeSignal();
+        services.AddSingleton(accessChanges);
         if (options.IsSqlite)
         {
             var connectionString = SqliteConnectionString(options.ConnectionString, dataDirectory);
             var setup = new SqliteConnectionSetup();
             services.AddPooledDbContextFactory<SqliteNovaCronDbContext>(builder => builder
                 .UseSqlite(connectionString)
-                .AddInterceptors(setup));
+                .AddInterceptors(setup, accessChanges));
             services.AddSingleton<IDbContextFactory<NovaCronDbContext>>(sp =>
                 new ProviderDbContextFactory<SqliteNovaCronDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteNovaCronDbContext>>()));
         }
         else
         {
-            services.AddPooledDbContextFactory<PostgresNovaCronDbContext>(builder => builder.UseNpgsql(options.ConnectionString));
+            services.AddPooledDbContextFactory<PostgresNovaCronDbContext>(builder => builder.UseNpgsql(options.ConnectionString).AddInterceptors(accessChanges));
             services.AddSingleton<IDbContextFactory<NovaCronDbContext>>(sp =>
                 new ProviderDbContextFactory<PostgresNovaCronDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresNovaCronDbContext>>()));
         }

@@ -6,16 +6,23 @@ using NovaCron.Infrastructure.Persistence;
 namespace NovaCron.Web.Security;
 
 /// <summary>Turns a principal into its <see cref="UserAccess"/>: the global role's permissions and the permissions of
-/// each project membership, narrowed by the API token when there is one. Disabled or unknown users get no access.</summary>
-public sealed class AccessResolver(IDbContextFactory<NovaCronDbContext> dbFactory)
+/// each project membership, narrowed by the API token when there is one. Disabled or unknown users get no access. Results are kept briefly in
+/// <see cref="AccessCache{TValue}"/>, which forgets them the moment anything access-related changes.</summary>
+public sealed class AccessResolver(IDbContextFactory<NovaCronDbContext> dbFactory, AccessCache<UserAccess> cache)
 {
-    public async Task<UserAccess> ResolveAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    public Task<UserAccess> ResolveAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         if (principal.Identity?.IsAuthenticated != true || !Guid.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
         {
-            return UserAccess.None;
+            return Task.FromResult(UserAccess.None);
         }
 
+        var tokenLimit = principal.FindFirstValue(NovaCronClaims.TokenPermissions);
+        return cache.GetOrLoadAsync($"{userId}|{tokenLimit}", () => LoadAsync(userId, tokenLimit, cancellationToken));
+    }
+
+    private async Task<UserAccess> LoadAsync(Guid userId, string? tokenLimit, CancellationToken cancellationToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null || user.DisabledAt is not null)
@@ -27,14 +34,11 @@ public sealed class AccessResolver(IDbContextFactory<NovaCronDbContext> dbFactor
         var permissionsOf = roles.ToDictionary(r => r.Id.Value, r => r.Permissions);
         var global = user.GlobalRoleId is { } roleId && permissionsOf.TryGetValue(roleId, out var granted) ? granted : [];
         var memberships = await db.Memberships.AsNoTracking().Where(m => m.UserId == userId).ToListAsync(cancellationToken);
-        var tokenLimit = principal.FindFirstValue(NovaCronClaims.TokenPermissions) is { } limit
-            ? limit.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            : null;
         return new UserAccess(
             userId,
             user.UserName ?? userId.ToString(),
             global,
             memberships.Select(m => (m.ProjectId, (IEnumerable<string>)(permissionsOf.TryGetValue(m.RoleId.Value, out var p) ? p : []))),
-            tokenLimit);
+            tokenLimit?.Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 }

@@ -21,6 +21,7 @@ public sealed partial class ApiTokenAuthenticationHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     IDbContextFactory<NovaCronDbContext> dbFactory,
+    AccessCache<ApiTokenAuthenticationHandler.KnownToken?> cache,
     TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
@@ -44,13 +45,13 @@ public sealed partial class ApiTokenAuthenticationHandler(
             return Refuse("unknown", "The bearer token is not a NovaCron API token.", null);
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
-        var apiToken = await db.ApiTokens.SingleOrDefaultAsync(t => t.LookupId == lookup, Context.RequestAborted);
-        if (apiToken is null || !Secrets.Matches(token, apiToken.SecretHash))
+        var known = await cache.GetOrLoadAsync(lookup, () => LoadAsync(lookup, Context.RequestAborted));
+        if (known is null || !Secrets.Matches(token, known.Token.SecretHash))
         {
             return Refuse("unknown", "The API token is not known.", lookup);
         }
 
+        var (apiToken, owner) = known;
         var now = clock.GetUtcNow();
         if (apiToken.RevokedAt is not null)
         {
@@ -62,7 +63,6 @@ public sealed partial class ApiTokenAuthenticationHandler(
             return Refuse("expired", "The API token has expired.", lookup);
         }
 
-        var owner = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == apiToken.UserId, Context.RequestAborted);
         if (owner is null || owner.DisabledAt is not null)
         {
             return Refuse("owner-disabled", "The owner of the API token is disabled.", lookup);
@@ -70,8 +70,7 @@ public sealed partial class ApiTokenAuthenticationHandler(
 
         if (apiToken.LastUsedAt is not { } last || now - last >= UsageResolution)
         {
-            apiToken.MarkUsed(now);
-            await db.SaveChangesAsync(Context.RequestAborted);
+            await MarkUsedAsync(apiToken.Id, now, Context.RequestAborted);
         }
 
         var claims = new List<Claim>
@@ -87,6 +86,33 @@ public sealed partial class ApiTokenAuthenticationHandler(
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ClaimTypes.Name, ClaimTypes.Role));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    /// <summary>The token and its owner as stored, read without tracking; kept briefly by <see cref="AccessCache{TValue}"/>.</summary>
+    public sealed record KnownToken(ApiToken Token, NovaCron.Infrastructure.Identity.NovaCronUser? Owner);
+
+    private async Task<KnownToken?> LoadAsync(string lookup, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var apiToken = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.LookupId == lookup, cancellationToken);
+        if (apiToken is null)
+        {
+            return null;
+        }
+
+        var owner = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == apiToken.UserId, cancellationToken);
+        return new KnownToken(apiToken, owner);
+    }
+
+    /// <summary>Records use at most once per <see cref="UsageResolution"/>; the save refreshes the cached token too.</summary>
+    private async Task MarkUsedAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == id, cancellationToken) is { } tracked)
+        {
+            tracked.MarkUsed(now);
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 
     private AuthenticateResult Refuse(string reason, string message, string? lookupId)

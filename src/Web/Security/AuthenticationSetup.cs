@@ -80,6 +80,7 @@ public static class AuthenticationSetup
         services.Configure<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.TwoFactorUserIdScheme, o => ConfigureCookie(o.Cookie));
         services.Configure<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.TwoFactorRememberMeScheme, o => ConfigureCookie(o.Cookie));
 
+        services.AddSingleton(typeof(AccessCache<>));
         services.AddSingleton<AccessResolver>();
         services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();

@@ -7,6 +7,7 @@ using NovaCron.Domain.Identity;
 using NovaCron.Domain.Nodes;
 using NovaCron.Domain.Projects;
 using NovaCron.Infrastructure.Identity;
+using NovaCron.Infrastructure.Persistence;
 
 namespace NovaCron.Infrastructure.Tests.Persistence;
 
@@ -25,6 +26,23 @@ public abstract class AccessContractTests<TDatabase>(TDatabase database)
         Assert.Equal(("default", "Default project"), (project.Name, project.Description));
         Assert.Equal(Quota.Unlimited, project.Quota);
         Assert.Equal(new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), project.CreatedAt);
+    }
+
+    [Fact]
+    public async Task AccessChangeSignal_MovesWhenAccessChangesOnly()
+    {
+        var signal = database.Services.GetRequiredService<AccessChangeSignal>();
+        await using var db = database.CreateContext();
+        var start = signal.Generation;
+
+        db.Nodes.Add(TestData.Node());
+        await db.SaveChangesAsync(Ct);
+        var afterNode = signal.Generation;
+        db.Projects.Add(Project.Create(TestData.UniqueName("p"), "", Quota.Unlimited, TestData.Now).Value!);
+        await db.SaveChangesAsync(Ct);
+
+        Assert.Equal(start, afterNode);
+        Assert.True(signal.Generation >= afterNode + 2, "moved before and after the save");
     }
 
     [Fact]

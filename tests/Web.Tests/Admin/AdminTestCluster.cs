@@ -24,6 +24,7 @@ internal static class AdminTestCluster
         {
             services.AddDataProtection();
             services.AddIdentityCore<NovaCronUser>().AddRoles<IdentityRole<Guid>>().AddDefaultTokenProviders().AddNovaCronIdentityStores();
+            services.TryAddSingleton(typeof(AccessCache<>));
             services.TryAddSingleton<AccessResolver>();
             services.TryAddScoped<CircuitActor>();
             services.AddSingleton<AuthenticationStateProvider>(new SignedInAs(AliceId));

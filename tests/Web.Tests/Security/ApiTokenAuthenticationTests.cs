@@ -46,6 +46,8 @@ public sealed class ApiTokenAuthenticationTests : IAsyncLifetime
     {
         var user = await _host.CreateUserAsync("carol");
         var (token, secret) = await _host.IssueTokenAsync(user.Id, TimeSpan.FromDays(1));
+        // Used once first: what authentication keeps in memory must not outlive the revocation.
+        Assert.Equal(HttpStatusCode.OK, (await _host.WhoAmIAsync(secret)).StatusCode);
         await _host.ChangeAsync(async db => (await db.ApiTokens.SingleAsync(t => t.Id == token.Id)).Revoke(_host.Clock.GetUtcNow()));
 
         var problem = await Assert401Async(await _host.WhoAmIAsync(secret));
@@ -66,6 +68,7 @@ public sealed class ApiTokenAuthenticationTests : IAsyncLifetime
     {
         var user = await _host.CreateUserAsync("dave");
         var (_, secret) = await _host.IssueTokenAsync(user.Id, TimeSpan.FromDays(1));
+        Assert.Equal(HttpStatusCode.OK, (await _host.WhoAmIAsync(secret)).StatusCode);
         await _host.ChangeAsync(async db => (await db.Users.SingleAsync(u => u.Id == user.Id)).DisabledAt = _host.Clock.GetUtcNow());
 
         var problem = await Assert401Async(await _host.WhoAmIAsync(secret));

@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using NovaCron.Domain.Identity;
+using NovaCron.Domain.Projects;
+using NovaCron.Infrastructure.Identity;
+
+namespace NovaCron.Infrastructure.Persistence;
+
+/// <summary>Counts saves that change what decides access: users, roles, memberships, projects and API tokens. Caches of
+/// resolved access keep the generation they were filled at and drop an entry once it moved. The count moves before the
+/// save and again after it, so an entry read from the database while the change commits is dropped as well.
+/// One control-plane process (docs/adr/0003) makes an in-memory signal enough.</summary>
+public sealed class AccessChangeSignal : SaveChangesInterceptor
+{
+    private long _generation;
+
+    public long Generation => Interlocked.Read(ref _generation);
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Begin(eventData.Context);
+        return base.SavingChangesAsync(eventData, result, cancellationToken);
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Begin(eventData.Context);
+        return base.SavingChanges(eventData, result);
+    }
+
+    private void Begin(DbContext? context)
+    {
+        if (context is null || !ChangesAccess(context))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _generation);
+        context.SavedChanges += BumpAfterSave;
+        context.SaveChangesFailed += BumpAfterFailure;
+    }
+
+    private void BumpAfterSave(object? sender, SavedChangesEventArgs e) => Done(sender);
+
+    private void BumpAfterFailure(object? sender, SaveChangesFailedEventArgs e) => Done(sender);
+
+    private void Done(object? sender)
+    {
+        Interlocked.Increment(ref _generation);
+        if (sender is DbContext context)
+        {
+            context.SavedChanges -= BumpAfterSave;
+            context.SaveChangesFailed -= BumpAfterFailure;
+        }
+    }
+
+    private static bool ChangesAccess(DbContext context) =>
+        context.ChangeTracker.Entries().Any(e =>
+            e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+            && e.Entity is NovaCronUser or Role or ProjectMembership or Project or ApiToken
+                or Microsoft.AspNetCore.Identity.IdentityUserRole<Guid> or Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>);
+}
