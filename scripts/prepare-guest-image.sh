@@ -6,6 +6,7 @@
 #
 # The guest prints on ttyS0:
 #   NOVACRON-GUEST BOOTED kernel=<release> cpus=<n> mem_kb=<n>
+#   NOVACRON-DISK-SIZE bytes=<n>                  (when a virtio disk /dev/vda is attached)
 #   NOVACRON-DISK boots=<n> marker=<text>        (when a virtio disk /dev/vda is attached)
 #   NOVACRON-HEARTBEAT <counter>                  (every 2 seconds)
 # Kernel command-line flags: novacron.load=1 starts a CPU busy loop.
@@ -21,7 +22,7 @@ DATA_DIR=$1
 OUT="$DATA_DIR/images/novacron-test-guest"
 STEPS=5
 # Bump when the guest changes so cached images are rebuilt.
-GUEST_VERSION=3
+GUEST_VERSION=4
 step() { echo "[guest-image] step $1/$STEPS: $2"; }
 
 if [ -s "$OUT/vmlinuz" ] && [ -s "$OUT/initrd.img" ] && [ -s "$OUT/cmdline" ] \
@@ -124,6 +125,7 @@ if ls /sys/bus/virtio/drivers/virtio_blk/ 2>/dev/null | grep -q '^virtio'; then
     while [ ! -b /dev/vda ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
 fi
 if [ -b /dev/vda ]; then
+    echo "NOVACRON-DISK-SIZE bytes=$(( $(cat /sys/block/vda/size) * 512 ))"
     # Format only a blank disk (its first 64 KiB all zero): a disk the guest was booted from, or any disk that
     # holds something else, is never overwritten.
     mounted=0

@@ -69,7 +69,9 @@ public static class ControlPlaneSetup
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<PlacementLock>();
         services.AddSingleton<CreateVmHandler>();
+        services.AddSingleton<Features.Vms.VmOperationLauncher>();
         services.AddSingleton<VmActionHandler>();
+        services.AddSingleton<Features.Vms.ResizeVm.ResizeVmHandler>();
         services.AddSingleton<VmQueries>();
         services.AddSingleton<NodeQueries>();
         services.AddSingleton<OperationQueries>();

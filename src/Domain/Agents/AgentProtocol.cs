@@ -94,6 +94,10 @@ public enum AgentCommandKind
     Pause,
     Resume,
     Delete,
+
+    /// <summary>Applies new sizes to a stopped VM: the definition is rewritten and the disk grown to
+    /// <see cref="VmDefinition.DiskGiB"/>.</summary>
+    Resize,
 }
 
 /// <summary>A command for an agent. Idempotent by <see cref="OperationId"/>: the agent answers a repeated command with

@@ -32,6 +32,10 @@ public interface IHypervisor
 
     Task ResumeAsync(VmId vm, CancellationToken cancellationToken);
 
+    /// <summary>Applies <paramref name="definition"/>'s sizes to a VM that is not running: vCPUs and memory take effect at its
+    /// next start, and the disk grows to <see cref="VmDefinition.DiskGiB"/> (a larger disk is left as it is; disks never shrink).</summary>
+    Task ResizeAsync(VmDefinition definition, IProgress<int> progress, CancellationToken cancellationToken);
+
     /// <summary>Stops the process if it runs and removes the VM's disks and directory. Safe to repeat.</summary>
     Task DeleteAsync(VmId vm, CancellationToken cancellationToken);
 }

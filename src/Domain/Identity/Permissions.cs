@@ -18,6 +18,7 @@ public static class Permissions
     public const string VmCreate = "vm.create";
     public const string VmPower = "vm.power";
     public const string VmDelete = "vm.delete";
+    public const string VmResize = "vm.resize";
     public const string VmConsole = "vm.console";
     public const string VmMigrate = "vm.migrate";
     public const string BackupManage = "backup.manage";
@@ -35,6 +36,7 @@ public static class Permissions
         new(VmCreate, PermissionScope.Project, "Create VMs"),
         new(VmPower, PermissionScope.Project, "Start, stop, force-stop, reboot, pause and resume VMs"),
         new(VmDelete, PermissionScope.Project, "Delete VMs and their disks"),
+        new(VmResize, PermissionScope.Project, "Change a stopped VM's vCPUs, memory and disk size"),
         new(VmConsole, PermissionScope.Project, "Read a VM's serial console"),
         new(VmMigrate, PermissionScope.Project, "Move VMs between nodes"),
         new(BackupManage, PermissionScope.Project, "Create, restore and prune backups and snapshots"),

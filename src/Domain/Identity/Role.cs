@@ -40,8 +40,8 @@ public sealed class Role
     public static IReadOnlyList<Role> BuiltIn { get; } =
     [
         Fixed("0197a000-0000-7000-8000-000000000001", Administrator, "Everything, everywhere", Identity.Permissions.All.Select(p => p.Name)),
-        Fixed("0197a000-0000-7000-8000-000000000002", Operator, "Runs VMs: create, power, delete, console, backups and jobs",
-            [Identity.Permissions.VmRead, Identity.Permissions.VmCreate, Identity.Permissions.VmPower, Identity.Permissions.VmDelete, Identity.Permissions.VmConsole,
+        Fixed("0197a000-0000-7000-8000-000000000002", Operator, "Runs VMs: create, power, resize, delete, console, backups and jobs",
+            [Identity.Permissions.VmRead, Identity.Permissions.VmCreate, Identity.Permissions.VmPower, Identity.Permissions.VmDelete, Identity.Permissions.VmResize, Identity.Permissions.VmConsole,
              Identity.Permissions.VmMigrate, Identity.Permissions.BackupManage, Identity.Permissions.JobManage, Identity.Permissions.NodeRead]),
         Fixed("0197a000-0000-7000-8000-000000000003", Viewer, "Sees VMs and nodes, changes nothing", [Identity.Permissions.VmRead, Identity.Permissions.NodeRead]),
         Fixed("0197a000-0000-7000-8000-000000000004", Auditor, "Sees everything and reads the audit log, changes nothing",

@@ -23,6 +23,7 @@ public static class OperationKinds
     public const string VmPause = "vm.pause";
     public const string VmResume = "vm.resume";
     public const string VmDelete = "vm.delete";
+    public const string VmResize = "vm.resize";
 }
 
 /// <summary>One line of an operation's log.</summary>

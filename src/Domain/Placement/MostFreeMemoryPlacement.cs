@@ -67,4 +67,39 @@ public static class MostFreeMemoryPlacement
 
         return chosen;
     }
+
+    /// <summary>A resize keeps the VM on its node: the node must be able to hold the new size at all, and have room
+    /// now for what the resize adds (what it frees counts too).</summary>
+    public static Result FitsResize(Node node, Capacity from, Capacity to)
+    {
+        if (!node.Capacity.Fits(to))
+        {
+            return Error.Validation(
+                "placement.too-large",
+                $"Node '{node.Name}' can never hold {to.VCpus} vCPUs, {to.MemoryMiB} MiB memory and {to.DiskGiB} GiB disk; "
+                + $"it has {node.Capacity.VCpus} vCPUs, {node.Capacity.MemoryMiB} MiB and {node.Capacity.DiskGiB} GiB.");
+        }
+
+        var limit = new Capacity(node.Capacity.VCpus * CpuAllocationRatio, node.Capacity.MemoryMiB, node.Capacity.DiskGiB);
+        var others = node.Allocated.Subtract(from);
+        var shortOf = new List<string>();
+        if (others.VCpus + to.VCpus > limit.VCpus)
+        {
+            shortOf.Add($"vCPUs ({limit.VCpus - others.VCpus} allowed, {CpuAllocationRatio} per core)");
+        }
+
+        if (others.MemoryMiB + to.MemoryMiB > limit.MemoryMiB)
+        {
+            shortOf.Add($"memory ({limit.MemoryMiB - others.MemoryMiB} MiB available to this VM)");
+        }
+
+        if (others.DiskGiB + to.DiskGiB > limit.DiskGiB)
+        {
+            shortOf.Add($"disk ({limit.DiskGiB - others.DiskGiB} GiB available to this VM)");
+        }
+
+        return shortOf.Count == 0
+            ? Result.Success()
+            : Error.Conflict("placement.no-capacity", $"Node '{node.Name}' has no room to resize to {to.VCpus} vCPUs, {to.MemoryMiB} MiB and {to.DiskGiB} GiB; short of {string.Join(" and ", shortOf)}.");
+    }
 }

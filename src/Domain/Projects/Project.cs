@@ -118,6 +118,29 @@ public sealed class Project
         return Result.Success();
     }
 
+    /// <summary>Refuses a resize that would take the project over a limit. Only limits the resize grows are checked, so a
+    /// project already over a lowered quota can still shrink its VMs.</summary>
+    public Result AdmitResize(ProjectUsage usage, Capacity from, Capacity to)
+    {
+        var after = new ProjectUsage(usage.Vms, usage.VCpus - from.VCpus + to.VCpus, usage.MemoryMiB - from.MemoryMiB + to.MemoryMiB, usage.DiskGiB - from.DiskGiB + to.DiskGiB);
+        if (Quota.MaxVCpus is { } vcpus && to.VCpus > from.VCpus && after.VCpus > vcpus)
+        {
+            return Over("vCPUs", after.VCpus, vcpus, "");
+        }
+
+        if (Quota.MaxMemoryMiB is { } memory && to.MemoryMiB > from.MemoryMiB && after.MemoryMiB > memory)
+        {
+            return Over("memory", after.MemoryMiB, memory, " MiB");
+        }
+
+        if (Quota.MaxDiskGiB is { } disk && to.DiskGiB > from.DiskGiB && after.DiskGiB > disk)
+        {
+            return Over("disk", after.DiskGiB, disk, " GiB");
+        }
+
+        return Result.Success();
+    }
+
     private Error Over(string what, long wanted, long limit, string unit) => Error.Conflict(
         "quota.exceeded",
         $"Project '{Name}' would exceed its {what} quota by {wanted - limit}{unit}: the limit is {limit}{unit} and this request would bring it to {wanted}{unit}.");

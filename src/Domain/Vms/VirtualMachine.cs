@@ -39,6 +39,9 @@ public sealed class VirtualMachine
 
     public OperationId? ActiveOperationId { get; private set; }
 
+    /// <summary>The size before a resize that is still being carried out; the resize is undone to it if it fails.</summary>
+    public VmSize? ResizeFrom { get; private set; }
+
     /// <summary>Optimistic concurrency token; bumped on every change.</summary>
     public Guid Version { get; private set; }
 
@@ -111,6 +114,46 @@ public sealed class VirtualMachine
         return Result.Success();
     }
 
+    /// <summary>A person asked for new sizes. The new size holds from now on (so quota and node capacity count it at
+    /// once); if the operation fails the VM returns to the old size. Disks only grow: shrinking a disk loses data.</summary>
+    public Result RequestResize(VmSize size, OperationId operation, DateTimeOffset now)
+    {
+        if (ActiveOperationId is { } active)
+        {
+            return Error.Conflict("vm.busy", $"VM '{Name}' is busy with operation {active}; wait for it to finish.");
+        }
+
+        var state = VmStateMachine.CanResize(State);
+        if (!state.IsSuccess)
+        {
+            return state;
+        }
+
+        var valid = VmSpec.Validate(size.VCpus, size.MemoryMiB, size.DiskGiB, Spec.Tags);
+        if (!valid.IsSuccess)
+        {
+            return valid;
+        }
+
+        if (size.DiskGiB < Spec.DiskGiB)
+        {
+            return Error.Validation(
+                "vm.disk-shrink",
+                $"The disk can only grow: it is {Spec.DiskGiB} GiB and {size.DiskGiB} GiB was asked. Shrinking a disk would cut off the data at its end.");
+        }
+
+        if (size == Spec.Size)
+        {
+            return Error.Validation("vm.same-size", $"VM '{Name}' already has {size}.");
+        }
+
+        ResizeFrom = Spec.Size;
+        Spec = Spec.WithSize(size);
+        ActiveOperationId = operation;
+        Version = Guid.NewGuid();
+        return Result.Success();
+    }
+
     /// <summary>The agent reported a fact about the hypervisor.</summary>
     public void Observe(VmObservation observation, DateTimeOffset now, string reason)
     {
@@ -141,6 +184,16 @@ public sealed class VirtualMachine
 
         ActiveOperationId = null;
         Version = Guid.NewGuid();
+        if (ResizeFrom is { } previous)
+        {
+            if (!succeeded)
+            {
+                Spec = Spec.WithSize(previous);
+            }
+
+            ResizeFrom = null;
+        }
+
         if (!succeeded)
         {
             LastError = error;

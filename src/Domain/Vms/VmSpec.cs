@@ -15,6 +15,10 @@ public sealed record VmSpec(int VCpus, long MemoryMiB, long DiskGiB, ImageId Ima
 
     public Capacity AsCapacity() => new(VCpus, MemoryMiB, DiskGiB);
 
+    public VmSize Size => new(VCpus, MemoryMiB, DiskGiB);
+
+    public VmSpec WithSize(VmSize size) => this with { VCpus = size.VCpus, MemoryMiB = size.MemoryMiB, DiskGiB = size.DiskGiB };
+
     public static Result Validate(int vcpus, long memoryMiB, long diskGiB, IReadOnlyList<string>? tags)
     {
         if (vcpus is < 1 or > MaxVCpus)
@@ -53,4 +57,12 @@ public sealed record VmSpec(int VCpus, long MemoryMiB, long DiskGiB, ImageId Ima
 
         return Result.Success();
     }
+}
+
+/// <summary>The resizable part of a VM: vCPUs, memory and disk.</summary>
+public sealed record VmSize(int VCpus, long MemoryMiB, long DiskGiB)
+{
+    public Capacity AsCapacity() => new(VCpus, MemoryMiB, DiskGiB);
+
+    public override string ToString() => $"{VCpus} vCPUs, {MemoryMiB} MiB, {DiskGiB} GiB";
 }

@@ -63,6 +63,12 @@ public static class VmStateMachine
         return Observations[observation];
     }
 
+    /// <summary>Sizes change only while the guest is off: QEMU reads vCPUs and memory at start, and a disk grows safely
+    /// only when no process has it open.</summary>
+    public static Result CanResize(VmState state) => state == VmState.Stopped
+        ? Result.Success()
+        : Error.Conflict("vm.invalid-state", $"Cannot resize a VM that is {state}; stop it first (it must be Stopped).");
+
     public static bool IsTransitional(VmState state) =>
         state is VmState.Scheduling or VmState.Provisioning or VmState.Starting or VmState.Stopping or VmState.Rebooting or VmState.Deleting;
 

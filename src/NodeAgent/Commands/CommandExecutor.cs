@@ -78,7 +78,7 @@ public sealed partial class CommandExecutor(
             LogRunning(logger, command.OperationId, command.Kind, command.VmId);
             // Long commands say they started; QMP one-shots (pause, resume, reboot) report only their result, which
             // keeps one control-plane write off the path between the request and the state change.
-            if (command.Kind is AgentCommandKind.Create or AgentCommandKind.Start or AgentCommandKind.Stop or AgentCommandKind.Delete)
+            if (command.Kind is AgentCommandKind.Create or AgentCommandKind.Start or AgentCommandKind.Stop or AgentCommandKind.Delete or AgentCommandKind.Resize)
             {
                 outbox.Post(AgentHubMethods.ReportProgress, new OperationProgressReport(command.OperationId, 0, $"{command.Kind} started"));
             }
@@ -159,6 +159,12 @@ public sealed partial class CommandExecutor(
                 break;
             case AgentCommandKind.Delete:
                 await hypervisor.DeleteAsync(command.VmId, cancellationToken);
+                break;
+            case AgentCommandKind.Resize:
+                await hypervisor.ResizeAsync(
+                    RequireDefinition(command),
+                    new InlineProgress(p => outbox.Post(AgentHubMethods.ReportProgress, new OperationProgressReport(command.OperationId, p, "resizing"))),
+                    cancellationToken);
                 break;
             default:
                 throw new HypervisorException($"This agent does not know command {command.Kind}.");

@@ -104,7 +104,7 @@ public sealed class VmStateMachineTests
     [InlineData("", false)]
     public void Create_Name_IsValidatedAsDnsLabel(string name, bool valid)
     {
-        var result = VirtualMachine.Create(name, Spec(), Now);
+        var result = VirtualMachine.Create(name, TestVms.Spec(), Now);
 
         Assert.Equal(valid, result.IsSuccess);
     }
@@ -116,31 +116,13 @@ public sealed class VmStateMachineTests
     [InlineData(999, 256, 1)]
     public void Create_SizeOutOfRange_Refused(int vcpus, long memory, long disk)
     {
-        var result = VirtualMachine.Create("vm", Spec() with { VCpus = vcpus, MemoryMiB = memory, DiskGiB = disk }, Now);
+        var result = VirtualMachine.Create("vm", TestVms.Spec() with { VCpus = vcpus, MemoryMiB = memory, DiskGiB = disk }, Now);
 
         Assert.False(result.IsSuccess);
         Assert.Equal(ErrorKind.Validation, result.Error!.Kind);
     }
 
-    private static VmSpec Spec() => new(1, 256, 1, ImageId.New(), []);
+    private static VirtualMachine StoppedVm() => TestVms.Stopped(Now);
 
-    private static VirtualMachine StoppedVm()
-    {
-        var vm = VirtualMachine.Create("vm", Spec(), Now).Value!;
-        var create = OperationId.New();
-        vm.Place(Common.NodeId.New(), create, Now);
-        vm.Observe(VmObservation.Provisioned, Now, "disk created");
-        vm.CompleteOperation(create, succeeded: true, VmState.Stopped, null, Now);
-        return vm;
-    }
-
-    private static VirtualMachine RunningVm()
-    {
-        var vm = StoppedVm();
-        var start = OperationId.New();
-        vm.Request(VmAction.Start, start, Now);
-        vm.Observe(VmObservation.Running, Now, "running");
-        vm.CompleteOperation(start, succeeded: true, VmState.Running, null, Now);
-        return vm;
-    }
+    private static VirtualMachine RunningVm() => TestVms.Running(Now);
 }

@@ -66,6 +66,34 @@ public sealed class ProjectIsolationAndQuotaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ParallelResizes_NeverExceedTheMemoryQuota_AndTheRefusalNamesTheExcess()
+    {
+        await CreateProjectAsync("growth", new Quota(MaxVms: null, MaxVCpus: null, MaxMemoryMiB: 768, MaxDiskGiB: null));
+        var vms = new List<VmView>();
+        for (var i = 0; i < 4; i++)
+        {
+            vms.Add(await CreateVmAsync(_stack.Api, $"grow-{i}", "growth"));
+        }
+
+        // 4 × 128 MiB use 512 of 768: room for two of the four +128 MiB resizes.
+        var responses = await Task.WhenAll(vms.Select(vm => _stack.Api.PostAsJsonAsync($"/api/v1/vms/{vm.Id}/resize", new { memoryMiB = 256 }, NovaCronStack.Json)));
+
+        Assert.Equal(2, responses.Count(r => r.StatusCode == HttpStatusCode.Accepted));
+        var refused = responses.Where(r => r.StatusCode != HttpStatusCode.Accepted).ToList();
+        Assert.All(refused, r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        var detail = (await refused[0].Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Contains("memory quota by 128 MiB", detail, StringComparison.Ordinal);
+        var after = await Eventually.GetAsync(
+            async () => await Task.WhenAll(vms.Select(vm => _stack.GetVmAsync(vm.Id))),
+            all => all is not null && all.All(v => v.ActiveOperationId is null),
+            TimeSpan.FromSeconds(30),
+            "the resizes to finish");
+        Assert.Equal(768, after.Sum(v => v.MemoryMiB));
+        Assert.Equal(2, after.Count(v => v.MemoryMiB == 256));
+        Assert.Contains(await AuditAsync(), r => r is { Action: "vm.resize", Result: AuditResult.Failed } && r.Detail != null && r.Detail.Contains("memory quota", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MutatingCalls_EachLeaveAnAuditRecordWithActorSourceAndResult()
     {
         var vm = await CreateVmAsync(_stack.Api, "audited", null);

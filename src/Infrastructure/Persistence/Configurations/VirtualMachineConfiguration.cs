@@ -30,6 +30,8 @@ public sealed class VirtualMachineConfiguration : IEntityTypeConfiguration<Virtu
         builder.HasIndex(v => v.ProjectId);
         builder.HasIndex(v => v.State);
 
+        builder.Property(v => v.ResizeFrom).HasConversion(JsonColumn.RecordConverter<VmSize>()).HasMaxLength(256);
+
         builder.ComplexProperty(v => v.Spec, spec =>
         {
             spec.Property(s => s.Tags)

@@ -36,6 +36,12 @@ public static class JsonColumn
         map => MapHash(map),
         map => new Dictionary<string, string>(map, StringComparer.Ordinal));
 
+    /// <summary>An immutable record (value equality) stored as JSON, such as a VM's size before a resize.</summary>
+    public static ValueConverter<T?, string> RecordConverter<T>()
+        where T : class => new(
+        value => JsonSerializer.Serialize(value, JsonSerializerOptions.Default),
+        json => JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Default));
+
     private static string[] DeserializeList(string json) =>
         JsonSerializer.Deserialize<string[]>(json, JsonSerializerOptions.Default) ?? [];
 

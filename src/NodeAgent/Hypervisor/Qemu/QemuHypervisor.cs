@@ -197,6 +197,30 @@ public sealed partial class QemuHypervisor(QemuHypervisorSettings settings, IHyp
     }
 
     /// <inheritdoc />
+    public async Task ResizeAsync(VmDefinition definition, IProgress<int> progress, CancellationToken cancellationToken)
+    {
+        await using var gate = await LockAsync(definition.VmId, cancellationToken);
+        if (_attached.ContainsKey(definition.VmId))
+        {
+            throw new HypervisorException($"VM '{definition.Name}' is running on this node; stop it before resizing.");
+        }
+
+        var directory = VmDirectory(definition.VmId);
+        var disk = Path.Combine(directory, DiskFile);
+        if (!File.Exists(disk))
+        {
+            throw new HypervisorException($"VM '{definition.Name}' has no disk on this node ({disk}).");
+        }
+
+        progress.Report(10);
+        // The disk first: if growing it fails, the definition on disk still says the old size.
+        await _qemuImg.GrowAsync(disk, definition.DiskGiB, cancellationToken);
+        progress.Report(80);
+        await File.WriteAllTextAsync(Path.Combine(directory, DefinitionFile), JsonSerializer.Serialize(definition, JsonOptions), cancellationToken);
+        progress.Report(100);
+    }
+
+    /// <inheritdoc />
     public async Task StartAsync(VmDefinition definition, CancellationToken cancellationToken)
     {
         await using var gate = await LockAsync(definition.VmId, cancellationToken);

@@ -30,4 +30,18 @@ public sealed class QemuImg(string binary)
         arguments.AddRange([path, sizeBytes.ToString(CultureInfo.InvariantCulture)]);
         await ProcessRunner.RunAsync(binary, arguments, cancellationToken);
     }
+
+    /// <summary>Grows a disk to <paramref name="sizeGiB"/>; a disk already that large or larger is left alone, since
+    /// shrinking would cut off data. Returns whether the disk grew.</summary>
+    public async Task<bool> GrowAsync(string path, long sizeGiB, CancellationToken cancellationToken)
+    {
+        var sizeBytes = sizeGiB * BytesPerGiB;
+        if (await VirtualSizeBytesAsync(path, cancellationToken) >= sizeBytes)
+        {
+            return false;
+        }
+
+        await ProcessRunner.RunAsync(binary, ["resize", "-q", "-f", "qcow2", path, sizeBytes.ToString(CultureInfo.InvariantCulture)], cancellationToken);
+        return true;
+    }
 }

@@ -32,6 +32,17 @@ public sealed class SimulatedHypervisor(IHypervisorEvents events) : IHypervisor
         return Report(definition.VmId, VmObservation.Running);
     }
 
+    public Task ResizeAsync(VmDefinition definition, IProgress<int> progress, CancellationToken cancellationToken)
+    {
+        if (!_vms.TryGetValue(definition.VmId, out var current) || current.State != VmObservation.Stopped && current.State != VmObservation.Provisioned)
+        {
+            throw new HypervisorException($"VM {definition.VmId} is not a stopped VM on this node.");
+        }
+
+        progress.Report(100);
+        return Task.CompletedTask;
+    }
+
     public Task StopAsync(VmId vm, TimeSpan gracePeriod, CancellationToken cancellationToken) => Set(vm, VmObservation.Stopped);
 
     public Task ForceStopAsync(VmId vm, CancellationToken cancellationToken) => Set(vm, VmObservation.Stopped);

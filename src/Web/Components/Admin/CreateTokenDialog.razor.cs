@@ -11,16 +11,10 @@ namespace NovaCron.Web.Components.Admin;
 public sealed partial class CreateTokenDialog
 {
     private readonly HashSet<string> _chosen = new(StringComparer.Ordinal);
-    private MudForm? _form;
     private IReadOnlyList<PermissionInfo> _held = [];
     private string _name = string.Empty;
     private DateTime? _expires;
     private bool _limit;
-    private string? _serverError;
-    private bool _submitting;
-
-    [CascadingParameter]
-    public IMudDialogInstance? Dialog { get; set; }
 
     [Inject]
     public required CircuitActor CircuitActor { get; init; }
@@ -52,45 +46,17 @@ public sealed partial class CreateTokenDialog
         }
     }
 
-    private void Cancel() => Dialog?.Cancel();
-
-    private async Task SubmitAsync()
+    private Task SubmitAsync() => SubmitFormAsync(async () =>
     {
-        _serverError = null;
-        if (_form is not null)
+        // The chosen day counts in full: the token works until the end of it (UTC).
+        var expiresAt = new DateTimeOffset((_expires ?? Today.AddDays(90)).Date.AddDays(1).AddTicks(-1), TimeSpan.Zero);
+        var maxExpiry = Clock.GetUtcNow().AddDays(ApiToken.MaxLifetimeDays);
+        if (expiresAt > maxExpiry)
         {
-            await _form.ValidateAsync();
-            if (!_form.IsValid)
-            {
-                return;
-            }
+            expiresAt = maxExpiry;
         }
 
-        _submitting = true;
-        try
-        {
-            // The chosen day counts in full: the token works until the end of it (UTC).
-            var expiresAt = new DateTimeOffset((_expires ?? Today.AddDays(90)).Date.AddDays(1).AddTicks(-1), TimeSpan.Zero);
-            var maxExpiry = Clock.GetUtcNow().AddDays(ApiToken.MaxLifetimeDays);
-            if (expiresAt > maxExpiry)
-            {
-                expiresAt = maxExpiry;
-            }
-
-            var request = new CreateTokenRequest(_name, expiresAt, _limit ? [.. _chosen] : null);
-            var created = await Handler.HandleAsync(request, await CircuitActor.GetAsync(), CancellationToken.None);
-            if (created.IsSuccess)
-            {
-                Dialog?.Close(DialogResult.Ok(created.Value!));
-            }
-            else
-            {
-                _serverError = created.Error!.Message;
-            }
-        }
-        finally
-        {
-            _submitting = false;
-        }
-    }
+        var request = new CreateTokenRequest(_name, expiresAt, _limit ? [.. _chosen] : null);
+        return await Handler.HandleAsync(request, await CircuitActor.GetAsync(), CancellationToken.None);
+    });
 }

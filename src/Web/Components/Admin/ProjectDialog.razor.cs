@@ -11,18 +11,12 @@ namespace NovaCron.Web.Components.Admin;
 /// (<see cref="ResourceName"/>, <see cref="Quota.Validate"/>); the handler's refusal is shown in the open dialog.</summary>
 public sealed partial class ProjectDialog
 {
-    private MudForm? _form;
     private string _name = string.Empty;
     private string _description = string.Empty;
     private int? _maxVms;
     private int? _maxVCpus;
     private long? _maxMemoryMiB;
     private long? _maxDiskGiB;
-    private string? _serverError;
-    private bool _submitting;
-
-    [CascadingParameter]
-    public IMudDialogInstance? Dialog { get; set; }
 
     /// <summary>The project to edit; null creates one.</summary>
     [Parameter]
@@ -53,40 +47,12 @@ public sealed partial class ProjectDialog
 
     private static string? ValidateLimit(long? value) => new Quota(null, null, value, null).Validate().Error?.Message;
 
-    private void Cancel() => Dialog?.Cancel();
-
-    private async Task SubmitAsync()
+    private Task SubmitAsync() => SubmitFormAsync(async () =>
     {
-        _serverError = null;
-        if (_form is not null)
-        {
-            await _form.ValidateAsync();
-            if (!_form.IsValid)
-            {
-                return;
-            }
-        }
-
-        _submitting = true;
-        try
-        {
-            var quota = new Quota(_maxVms, _maxVCpus, _maxMemoryMiB, _maxDiskGiB);
-            var actor = await CircuitActor.GetAsync();
-            var result = Project is { } project
-                ? await Update.HandleAsync(project.Id, new UpdateProjectRequest(_description, quota), actor, CancellationToken.None)
-                : await Create.HandleAsync(new CreateProjectRequest(_name, _description, quota), actor, CancellationToken.None);
-            if (result.IsSuccess)
-            {
-                Dialog?.Close(DialogResult.Ok(result.Value!));
-            }
-            else
-            {
-                _serverError = result.Error!.Message;
-            }
-        }
-        finally
-        {
-            _submitting = false;
-        }
-    }
+        var quota = new Quota(_maxVms, _maxVCpus, _maxMemoryMiB, _maxDiskGiB);
+        var actor = await CircuitActor.GetAsync();
+        return Project is { } project
+            ? await Update.HandleAsync(project.Id, new UpdateProjectRequest(_description, quota), actor, CancellationToken.None)
+            : await Create.HandleAsync(new CreateProjectRequest(_name, _description, quota), actor, CancellationToken.None);
+    });
 }

@@ -9,11 +9,6 @@ namespace NovaCron.Web.Components.Admin;
 public sealed partial class ResetPasswordDialog
 {
     private string _password = string.Empty;
-    private string? _serverError;
-    private bool _submitting;
-
-    [CascadingParameter]
-    public IMudDialogInstance? Dialog { get; set; }
 
     [Parameter]
     [EditorRequired]
@@ -25,23 +20,8 @@ public sealed partial class ResetPasswordDialog
     [Inject]
     public required ResetPasswordHandler Handler { get; init; }
 
-    private void Cancel() => Dialog?.Cancel();
-
-    private async Task SubmitAsync()
+    private Task SubmitAsync() => SubmitFormAsync(async () =>
     {
-        _submitting = true;
-        try
-        {
-            var result = await Handler.HandleAsync(User.Id, new ResetPasswordRequest(_password), await CircuitActor.GetAsync(), CancellationToken.None);
-            _serverError = result.Error?.Message;
-            if (result.IsSuccess)
-            {
-                Dialog?.Close(DialogResult.Ok(result.Value!));
-            }
-        }
-        finally
-        {
-            _submitting = false;
-        }
-    }
+        return await Handler.HandleAsync(User.Id, new ResetPasswordRequest(_password), await CircuitActor.GetAsync(), CancellationToken.None);
+    });
 }

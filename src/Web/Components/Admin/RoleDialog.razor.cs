@@ -10,14 +10,8 @@ namespace NovaCron.Web.Components.Admin;
 public sealed partial class RoleDialog
 {
     private readonly HashSet<string> _chosen = new(StringComparer.Ordinal);
-    private MudForm? _form;
     private string _name = string.Empty;
     private string _description = string.Empty;
-    private string? _serverError;
-    private bool _submitting;
-
-    [CascadingParameter]
-    public IMudDialogInstance? Dialog { get; set; }
 
     /// <summary>The custom role to edit; null creates one.</summary>
     [Parameter]
@@ -54,39 +48,11 @@ public sealed partial class RoleDialog
         }
     }
 
-    private void Cancel() => Dialog?.Cancel();
-
-    private async Task SubmitAsync()
+    private Task SubmitAsync() => SubmitFormAsync(async () =>
     {
-        _serverError = null;
-        if (_form is not null)
-        {
-            await _form.ValidateAsync();
-            if (!_form.IsValid)
-            {
-                return;
-            }
-        }
-
-        _submitting = true;
-        try
-        {
-            var actor = await CircuitActor.GetAsync();
-            var result = Role is { } role
-                ? await SetPermissions.HandleAsync(role.Id, new SetRolePermissionsRequest([.. _chosen]), actor, CancellationToken.None)
-                : await Create.HandleAsync(new CreateRoleRequest(_name, _description, [.. _chosen]), actor, CancellationToken.None);
-            if (result.IsSuccess)
-            {
-                Dialog?.Close(DialogResult.Ok(result.Value!));
-            }
-            else
-            {
-                _serverError = result.Error!.Message;
-            }
-        }
-        finally
-        {
-            _submitting = false;
-        }
-    }
+        var actor = await CircuitActor.GetAsync();
+        return Role is { } role
+            ? await SetPermissions.HandleAsync(role.Id, new SetRolePermissionsRequest([.. _chosen]), actor, CancellationToken.None)
+            : await Create.HandleAsync(new CreateRoleRequest(_name, _description, [.. _chosen]), actor, CancellationToken.None);
+    });
 }

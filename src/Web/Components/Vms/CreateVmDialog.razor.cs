@@ -13,7 +13,6 @@ namespace NovaCron.Web.Components.Vms;
 /// Closes with the created <see cref="Realtime.VmView"/>.</summary>
 public sealed partial class CreateVmDialog
 {
-    private MudForm? _form;
     private IReadOnlyList<ImageView> _images = [];
     private string _name = string.Empty;
     private int _vcpus = 1;
@@ -21,11 +20,6 @@ public sealed partial class CreateVmDialog
     private long _diskGiB = 1;
     private Guid? _imageId;
     private string _tags = string.Empty;
-    private string? _serverError;
-    private bool _submitting;
-
-    [CascadingParameter]
-    public IMudDialogInstance? Dialog { get; set; }
 
     [Inject]
     public required ImageCatalog Images { get; init; }
@@ -45,11 +39,11 @@ public sealed partial class CreateVmDialog
     // Each size is checked alone, with valid values for the others, so every field shows its own message.
     private static string? ValidateName(string? name) => ResourceName.Validate(name, "VM").Error?.Message;
 
-    private static string? ValidateVCpus(int vcpus) => VmSpec.Validate(vcpus, VmSpec.MinMemoryMiB, 1, null).Error?.Message;
+    internal static string? ValidateVCpus(int vcpus) => VmSpec.Validate(vcpus, VmSpec.MinMemoryMiB, 1, null).Error?.Message;
 
-    private static string? ValidateMemory(long memoryMiB) => VmSpec.Validate(1, memoryMiB, 1, null).Error?.Message;
+    internal static string? ValidateMemory(long memoryMiB) => VmSpec.Validate(1, memoryMiB, 1, null).Error?.Message;
 
-    private static string? ValidateDisk(long diskGiB) => VmSpec.Validate(1, VmSpec.MinMemoryMiB, diskGiB, null).Error?.Message;
+    internal static string? ValidateDisk(long diskGiB) => VmSpec.Validate(1, VmSpec.MinMemoryMiB, diskGiB, null).Error?.Message;
 
     private static string? ValidateTags(string? tags) => VmSpec.Validate(1, VmSpec.MinMemoryMiB, 1, ParseTags(tags)).Error?.Message;
 
@@ -58,40 +52,9 @@ public sealed partial class CreateVmDialog
 
     private string ImageName(Guid? id) => _images.FirstOrDefault(i => i.Id == id)?.Name ?? string.Empty;
 
-    private void Cancel() => Dialog?.Cancel();
-
-    private async Task SubmitAsync()
+    private Task SubmitAsync() => SubmitFormAsync(async () =>
     {
-        _serverError = null;
-        if (_form is null)
-        {
-            return;
-        }
-
-        await _form.ValidateAsync();
-        if (!_form.IsValid)
-        {
-            return;
-        }
-
-        _submitting = true;
-        try
-        {
-            var request = new CreateVmRequest(_name, _vcpus, _memoryMiB, _diskGiB, _imageId?.ToString(), ParseTags(_tags));
-            // Until sign-in exists every UI request is made by the anonymous user.
-            var created = await Handler.HandleAsync(request, await Circuit.GetAsync(), CancellationToken.None);
-            if (created.IsSuccess)
-            {
-                Dialog?.Close(DialogResult.Ok(created.Value!));
-            }
-            else
-            {
-                _serverError = created.Error!.Message;
-            }
-        }
-        finally
-        {
-            _submitting = false;
-        }
-    }
+        var request = new CreateVmRequest(_name, _vcpus, _memoryMiB, _diskGiB, _imageId?.ToString(), ParseTags(_tags));
+        return await Handler.HandleAsync(request, await Circuit.GetAsync(), CancellationToken.None);
+    });
 }

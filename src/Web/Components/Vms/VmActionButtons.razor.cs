@@ -8,7 +8,7 @@ using NovaCron.Web.Security;
 
 namespace NovaCron.Web.Components.Vms;
 
-/// <summary>Start, stop, force stop, reboot, pause, resume and delete (after confirmation) for one VM. Failures are shown
+/// <summary>Start, stop, force stop, reboot, pause, resume, resize (in a dialog) and delete (after confirmation) for one VM. Failures are shown
 /// in a snackbar with the handler's message; the VM's new state arrives through the feed.</summary>
 public sealed partial class VmActionButtons
 {
@@ -39,6 +39,20 @@ public sealed partial class VmActionButtons
     /// <summary>Actions the person may never take on this VM are not shown at all.</summary>
     private bool Permitted(VmAction action) =>
         _actor?.Access.Can(VmActionHandler.PermissionFor(action), new Domain.Projects.ProjectId(Vm.ProjectId)) == true;
+
+    private bool CanResizeHere =>
+        _actor?.Access.Can(Domain.Identity.Permissions.VmResize, new Domain.Projects.ProjectId(Vm.ProjectId)) == true;
+
+    private async Task ResizeAsync()
+    {
+        var parameters = new DialogParameters<ResizeVmDialog> { { d => d.Vm, Vm } };
+        var dialog = await Dialogs.ShowAsync<ResizeVmDialog>("Resize VM", parameters, new DialogOptions { MaxWidth = MaxWidth.ExtraSmall, FullWidth = true });
+        var result = await dialog.Result;
+        if (result is { Canceled: false, Data: OperationView operation })
+        {
+            Snackbar.Add($"Resizing '{Vm.Name}' (operation {operation.Id}).", Severity.Info);
+        }
+    }
 
     private static string Label(VmAction action) => action == VmAction.ForceStop ? "Force stop" : action.ToString();
 

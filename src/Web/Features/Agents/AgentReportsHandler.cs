@@ -265,6 +265,11 @@ public sealed partial class AgentReportsHandler(
                 {
                     vm.CompleteOperation(operation.Id, false, null, reason, now);
                     changedVms.Add(vm);
+                    if (vm.NodeId is { } vmNode)
+                    {
+                        // An expired resize returns the VM to its old size, which frees what it had reserved.
+                        await VmCommands.RecomputeAllocationAsync(db, vmNode, cancellationToken);
+                    }
                 }
             }
 

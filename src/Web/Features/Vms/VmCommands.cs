@@ -60,6 +60,7 @@ public static class VmCommands
             Domain.Operations.OperationKinds.VmPause => AgentCommandKind.Pause,
             Domain.Operations.OperationKinds.VmResume => AgentCommandKind.Resume,
             Domain.Operations.OperationKinds.VmDelete => AgentCommandKind.Delete,
+            Domain.Operations.OperationKinds.VmResize => AgentCommandKind.Resize,
             _ => (AgentCommandKind?)null,
         };
         return kind is { } k ? new AgentCommand(operation.Id, k, vm.Id, definition, StartAfterCreate: k == AgentCommandKind.Create) : null;
@@ -76,6 +77,32 @@ public static class VmCommands
         VmAction.Delete => Domain.Operations.OperationKinds.VmDelete,
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
+
+    /// <summary>Loads a VM the actor acts on. A VM the actor cannot see is reported as missing, so its existence does not
+    /// leak across projects; one the actor sees but may not act on is refused naming <paramref name="permission"/>.</summary>
+    public static async Task<Result<VirtualMachine>> FindForActionAsync(NovaCronDbContext db, Guid vmId, Features.Actor actor, string permission, CancellationToken cancellationToken)
+    {
+        var id = new VmId(vmId);
+        var vm = await db.Vms.SingleOrDefaultAsync(v => v.Id == id && v.State != VmState.Deleted, cancellationToken);
+        if (vm is null || !actor.Access.Can(Domain.Identity.Permissions.VmRead, vm.ProjectId))
+        {
+            return Error.NotFound("vm.not-found", $"No VM with id {vmId}.");
+        }
+
+        if (!actor.Access.Can(permission, vm.ProjectId))
+        {
+            return Error.MissingPermission(permission, $"on VM '{vm.Name}'");
+        }
+
+        return vm.NodeId is null ? Error.Conflict("vm.not-placed", $"VM '{vm.Name}' is not placed on a node yet.") : vm;
+    }
+
+    /// <summary>What a project's VMs that are not deleted hold.</summary>
+    public static async Task<Domain.Projects.ProjectUsage> ProjectUsageAsync(NovaCronDbContext db, Domain.Projects.ProjectId project, CancellationToken cancellationToken)
+    {
+        var specs = await db.Vms.Where(v => v.ProjectId == project && v.State != VmState.Deleted).Select(v => v.Spec).ToListAsync(cancellationToken);
+        return specs.Aggregate(Domain.Projects.ProjectUsage.None, (usage, spec) => usage.Add(spec.AsCapacity()));
+    }
 
     /// <summary>Recomputes a node's allocation from the VMs placed on it that are not deleted.</summary>
     public static async Task RecomputeAllocationAsync(NovaCronDbContext db, NodeId nodeId, CancellationToken cancellationToken)

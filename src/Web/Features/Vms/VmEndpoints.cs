@@ -5,6 +5,7 @@ using NovaCron.Web.Api;
 using NovaCron.Web.Security;
 using NovaCron.Web.Features.Vms.CreateVm;
 using NovaCron.Web.Features.Vms.Queries;
+using NovaCron.Web.Features.Vms.ResizeVm;
 using NovaCron.Web.Features.Vms.VmActions;
 
 namespace NovaCron.Web.Features.Vms;
@@ -19,6 +20,7 @@ public static class VmEndpoints
         vms.MapPost("/", CreateAsync).WithName("CreateVm").RequirePermission(Permissions.VmCreate).Produces<Realtime.VmView>(StatusCodes.Status201Created);
         vms.MapDelete("/{id:guid}", (Guid id, VmActionHandler handler, HttpContext http, CancellationToken ct) => ActAsync(id, VmAction.Delete, handler, http, ct))
             .WithName("DeleteVm").RequirePermission(Permissions.VmDelete).Produces<Realtime.OperationView>(StatusCodes.Status202Accepted);
+        vms.MapPost("/{id:guid}/resize", ResizeAsync).WithName("ResizeVm").RequirePermission(Permissions.VmResize).Produces<Realtime.OperationView>(StatusCodes.Status202Accepted);
         MapAction(vms, "start", VmAction.Start, "StartVm");
         MapAction(vms, "stop", VmAction.Stop, "StopVm");
         MapAction(vms, "force-stop", VmAction.ForceStop, "ForceStopVm");
@@ -58,9 +60,14 @@ public static class VmEndpoints
         return result.ToHttp(vm => TypedResults.Created($"/api/v1/vms/{vm.Id}", vm));
     }
 
+    private static async Task<IResult> ResizeAsync(Guid id, ResizeVmRequest request, ResizeVmHandler handler, HttpContext http, CancellationToken cancellationToken) =>
+        Accepted(await handler.HandleAsync(id, request, await ApiActor.OfAsync(http), cancellationToken));
+
+    private static IResult Accepted(Domain.Common.Result<Realtime.OperationView> result) =>
+        result.ToHttp(operation => TypedResults.Accepted($"/api/v1/operations/{operation.Id}", operation));
+
     private static async Task<IResult> ActAsync(Guid id, VmAction action, VmActionHandler handler, HttpContext http, CancellationToken cancellationToken)
     {
-        var result = await handler.HandleAsync(id, action, await ApiActor.OfAsync(http), cancellationToken);
-        return result.ToHttp(operation => TypedResults.Accepted($"/api/v1/operations/{operation.Id}", operation));
+        return Accepted(await handler.HandleAsync(id, action, await ApiActor.OfAsync(http), cancellationToken));
     }
 }

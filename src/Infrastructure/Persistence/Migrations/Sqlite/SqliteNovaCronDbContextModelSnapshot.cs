@@ -294,15 +294,15 @@ namespace NovaCron.Infrastructure.Persistence.Migrations.Sqlite
                             Description = "Everything, everywhere",
                             IsBuiltIn = true,
                             Name = "administrator",
-                            _permissions = "[\"audit.read\",\"backup.manage\",\"image.manage\",\"job.manage\",\"node.manage\",\"node.read\",\"project.manage\",\"user.manage\",\"vm.console\",\"vm.create\",\"vm.delete\",\"vm.migrate\",\"vm.power\",\"vm.read\"]"
+                            _permissions = "[\"audit.read\",\"backup.manage\",\"image.manage\",\"job.manage\",\"node.manage\",\"node.read\",\"project.manage\",\"user.manage\",\"vm.console\",\"vm.create\",\"vm.delete\",\"vm.migrate\",\"vm.power\",\"vm.read\",\"vm.resize\"]"
                         },
                         new
                         {
                             Id = new Guid("0197a000-0000-7000-8000-000000000002"),
-                            Description = "Runs VMs: create, power, delete, console, backups and jobs",
+                            Description = "Runs VMs: create, power, resize, delete, console, backups and jobs",
                             IsBuiltIn = true,
                             Name = "operator",
-                            _permissions = "[\"backup.manage\",\"job.manage\",\"node.read\",\"vm.console\",\"vm.create\",\"vm.delete\",\"vm.migrate\",\"vm.power\",\"vm.read\"]"
+                            _permissions = "[\"backup.manage\",\"job.manage\",\"node.read\",\"vm.console\",\"vm.create\",\"vm.delete\",\"vm.migrate\",\"vm.power\",\"vm.read\",\"vm.resize\"]"
                         },
                         new
                         {
@@ -693,6 +693,10 @@ namespace NovaCron.Infrastructure.Persistence.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasDefaultValue(new Guid("0197a000-0000-7000-8000-0000000000d0"));
+
+                    b.Property<string>("ResizeFrom")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("State")
                         .IsRequired()

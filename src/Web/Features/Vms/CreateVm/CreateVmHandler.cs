@@ -95,7 +95,7 @@ public sealed class CreateVmHandler(
         var vm = created.Value!;
 
         // Quota is checked under the same lock as placement, so parallel creates cannot pass it together.
-        var usage = await ProjectUsageAsync(db, project.Value.Id, cancellationToken);
+        var usage = await VmCommands.ProjectUsageAsync(db, project.Value.Id, cancellationToken);
         var admitted = project.Value.AdmitVm(usage, vm.Spec.AsCapacity());
         if (!admitted.IsSuccess)
         {
@@ -134,12 +134,6 @@ public sealed class CreateVmHandler(
         var command = new AgentCommand(operation.Id, AgentCommandKind.Create, vm.Id, VmCommands.Definition(vm, image.Value), request.Start);
         await dispatcher.SendAsync(node.Value.Id, command, cancellationToken);
         return view;
-    }
-
-    private static async Task<ProjectUsage> ProjectUsageAsync(NovaCronDbContext db, ProjectId project, CancellationToken cancellationToken)
-    {
-        var specs = await db.Vms.Where(v => v.ProjectId == project && v.State != VmState.Deleted).Select(v => v.Spec).ToListAsync(cancellationToken);
-        return specs.Aggregate(ProjectUsage.None, (usage, spec) => usage.Add(spec.AsCapacity()));
     }
 
     private static async Task<Result<Project>> FindProjectAsync(NovaCronDbContext db, string? nameOrId, CancellationToken cancellationToken)

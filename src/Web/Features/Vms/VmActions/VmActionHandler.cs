@@ -7,7 +7,6 @@ using NovaCron.Domain.Operations;
 using NovaCron.Domain.Vms;
 using NovaCron.Infrastructure.Persistence;
 using NovaCron.Web.Configuration;
-using NovaCron.Web.Features.Agents;
 using NovaCron.Web.Features.Audit;
 using NovaCron.Web.Realtime;
 
@@ -17,8 +16,7 @@ namespace NovaCron.Web.Features.Vms.VmActions;
 /// together with the requested transition, then sends the command to the VM's node.</summary>
 public sealed class VmActionHandler(
     IDbContextFactory<NovaCronDbContext> dbFactory,
-    CommandDispatcher dispatcher,
-    ClusterStateFeed feed,
+    VmOperationLauncher launcher,
     IOptions<NovaCronOptions> options,
     AuditLog audit,
     TimeProvider clock)
@@ -29,24 +27,15 @@ public sealed class VmActionHandler(
     public async Task<Result<OperationView>> HandleAsync(Guid vmId, VmAction action, Actor actor, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var id = new VmId(vmId);
-        var vm = await db.Vms.SingleOrDefaultAsync(v => v.Id == id && v.State != VmState.Deleted, cancellationToken);
         var auditAction = VmCommands.OperationKindOf(action);
-        if (vm is null || !actor.Access.Can(Permissions.VmRead, vm.ProjectId))
+        var found = await VmCommands.FindForActionAsync(db, vmId, actor, PermissionFor(action), cancellationToken);
+        if (!found.IsSuccess)
         {
-            // A VM the caller cannot see is reported as missing, so its existence does not leak across projects.
-            var missing = Error.NotFound("vm.not-found", $"No VM with id {vmId}.");
-            await audit.RecordRefusalAsync(actor, auditAction, "vm", vmId.ToString(), null, null, missing, cancellationToken);
-            return missing;
+            await audit.RecordRefusalAsync(actor, auditAction, "vm", vmId.ToString(), null, null, found.Error!, cancellationToken);
+            return found.Error!;
         }
 
-        var refused = Refuse(vm, action, actor);
-        if (refused is not null)
-        {
-            await audit.RecordRefusalAsync(actor, auditAction, "vm", vm.Id.ToString(), vm.Name, vm.ProjectId.Value, refused, cancellationToken);
-            return refused;
-        }
-
+        var vm = found.Value!;
         var nodeId = vm.NodeId!.Value;
 
         var now = clock.GetUtcNow();
@@ -67,36 +56,6 @@ public sealed class VmActionHandler(
 
         db.Operations.Add(operation);
         await audit.RecordAsync(db, actor, auditAction, "vm", vm.Id.ToString(), vm.Name, vm.ProjectId.Value, AuditResult.Succeeded, $"operation {operation.Id}", cancellationToken);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return Error.Conflict("vm.changed", $"VM '{vm.Name}' changed while the request was handled; try again.");
-        }
-
-        // The command goes out before the views are built: the agent's work should not wait for the UI's.
-        var command = await VmCommands.CommandForAsync(db, operation, vm, cancellationToken);
-        if (command is not null)
-        {
-            await dispatcher.SendAsync(nodeId, command, cancellationToken);
-        }
-
-        var view = OperationView.From(operation);
-        feed.Publish(new OperationChanged(view, null, now));
-        feed.Publish(new VmChanged(await VmCommands.ToViewAsync(db, vm, cancellationToken), now));
-        return view;
-    }
-
-    private static Error? Refuse(VirtualMachine vm, VmAction action, Actor actor)
-    {
-        var permission = PermissionFor(action);
-        if (!actor.Access.Can(permission, vm.ProjectId))
-        {
-            return Error.MissingPermission(permission, $"on VM '{vm.Name}'");
-        }
-
-        return vm.NodeId is null ? Error.Conflict("vm.not-placed", $"VM '{vm.Name}' is not placed on a node yet.") : null;
+        return await launcher.SaveAndSendAsync(db, vm, operation, now, cancellationToken);
     }
 }
