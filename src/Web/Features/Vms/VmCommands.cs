@@ -48,8 +48,6 @@ public static class VmCommands
     /// <summary>The same, for a VM the caller already loaded.</summary>
     public static async Task<AgentCommand?> CommandForAsync(NovaCronDbContext db, Domain.Operations.Operation operation, VirtualMachine vm, CancellationToken cancellationToken)
     {
-        var image = await db.Images.AsNoTracking().SingleOrDefaultAsync(i => i.Id == vm.Spec.ImageId, cancellationToken);
-        var definition = image is null ? null : Definition(vm, image);
         var kind = operation.Kind switch
         {
             Domain.Operations.OperationKinds.VmCreate => AgentCommandKind.Create,
@@ -63,7 +61,20 @@ public static class VmCommands
             Domain.Operations.OperationKinds.VmResize => AgentCommandKind.Resize,
             _ => (AgentCommandKind?)null,
         };
-        return kind is { } k ? new AgentCommand(operation.Id, k, vm.Id, definition, StartAfterCreate: k == AgentCommandKind.Create) : null;
+        if (kind is not { } k)
+        {
+            return null;
+        }
+
+        // Only commands that make or start a VM, or change its size, need its definition (and so its image).
+        VmDefinition? definition = null;
+        if (k is AgentCommandKind.Create or AgentCommandKind.Start or AgentCommandKind.Resize
+            && await db.Images.AsNoTracking().SingleOrDefaultAsync(i => i.Id == vm.Spec.ImageId, cancellationToken) is { } image)
+        {
+            definition = Definition(vm, image);
+        }
+
+        return new AgentCommand(operation.Id, k, vm.Id, definition, StartAfterCreate: k == AgentCommandKind.Create);
     }
 
     public static string OperationKindOf(VmAction action) => action switch
@@ -127,9 +138,18 @@ public static class VmCommands
 
     public static async Task<VmView> ToViewAsync(NovaCronDbContext db, VirtualMachine vm, CancellationToken cancellationToken)
     {
-        var imageName = await db.Images.Where(i => i.Id == vm.Spec.ImageId).Select(i => i.Name).SingleOrDefaultAsync(cancellationToken) ?? "(deleted image)";
-        var nodeName = vm.NodeId is { } nodeId ? await db.Nodes.Where(n => n.Id == nodeId).Select(n => n.Name).SingleOrDefaultAsync(cancellationToken) : null;
-        var projectName = await db.Projects.Where(p => p.Id == vm.ProjectId).Select(p => p.Name).SingleOrDefaultAsync(cancellationToken) ?? "(deleted project)";
-        return VmView.From(vm, imageName, nodeName, projectName);
+        // One round trip for the three names: this sits between an agent's report and the browsers that show it.
+        var imageId = vm.Spec.ImageId;
+        var nodeId = vm.NodeId;
+        var names = await db.Projects.AsNoTracking()
+            .Where(p => p.Id == vm.ProjectId)
+            .Select(p => new
+            {
+                Project = p.Name,
+                Image = db.Images.Where(i => i.Id == imageId).Select(i => i.Name).FirstOrDefault(),
+                Node = db.Nodes.Where(n => n.Id == nodeId).Select(n => n.Name).FirstOrDefault(),
+            })
+            .SingleOrDefaultAsync(cancellationToken);
+        return VmView.From(vm, names?.Image ?? "(deleted image)", nodeId is null ? null : names?.Node, names?.Project ?? "(deleted project)");
     }
 }
