@@ -33,9 +33,9 @@ public sealed class UserImageAndPostgresTests : IAsyncLifetime
         var vm = (await created.Content.ReadFromJsonAsync<VmView>(NovaCronStack.Json))!;
 
         await _stack.WaitForVmStateAsync(vm.Id, VmState.Running, TimeSpan.FromSeconds(90));
-        var console = await Eventually.GetAsync(() => _stack.ConsoleAsync(vm.Id)!, c => c?.Contains("NOVACRON-DISK", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(120), "boot from the disk image");
+        var console = await Eventually.GetAsync(() => _stack.ConsoleAsync(vm.Id)!, c => c is not null && (c.Contains("NOVACRON-DISK not-blank", StringComparison.Ordinal) || c.Contains("NOVACRON-DISK boots=", StringComparison.Ordinal)), TimeSpan.FromSeconds(120), "boot from the disk image");
         Assert.Contains("NOVACRON-GUEST BOOTED", console, StringComparison.Ordinal);
-        Assert.Contains("not-blank: left untouched", console, StringComparison.Ordinal);
+        Assert.Contains("NOVACRON-DISK not-blank: left untouched", console, StringComparison.Ordinal);
 
         var info = JsonDocument.Parse(await RunAsync("qemu-img", "info", "--output=json", "-U", Path.Combine(_stack.DataDirectory, "vms", vm.Id.ToString(), "disk.qcow2")));
         Assert.Equal(imagePath, info.RootElement.GetProperty("backing-filename").GetString());
