@@ -45,6 +45,8 @@ public sealed class VirtualMachine
     /// <summary>Optimistic concurrency token; bumped on every change.</summary>
     public Guid Version { get; private set; }
 
+    /// <summary>The state changes, oldest first: those loaded with the VM (persistence loads them only when asked) and
+    /// those made since.</summary>
     public IReadOnlyList<VmStateChange> History => _history;
 
     public static Result<VirtualMachine> Create(string name, VmSpec spec, DateTimeOffset now, ProjectId? project = null)

@@ -81,6 +81,7 @@ public abstract class NovaCronDbContext : IdentityDbContext<NovaCronUser, Identi
 
         modelBuilder.ApplyConfiguration(new NodeConfiguration());
         modelBuilder.ApplyConfiguration(new VirtualMachineConfiguration());
+        modelBuilder.ApplyConfiguration(new VmStateChangeConfiguration());
         modelBuilder.ApplyConfiguration(new OperationConfiguration());
         modelBuilder.ApplyConfiguration(new ImageConfiguration());
         modelBuilder.ApplyConfiguration(new ProjectConfiguration());

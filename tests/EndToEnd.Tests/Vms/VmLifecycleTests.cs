@@ -40,6 +40,14 @@ public sealed class VmLifecycleTests : IAsyncLifetime
         Assert.False(Directory.Exists(vmDirectory), "the VM's directory and disk are removed");
         Assert.Empty(NovaCronStack.QemuProcessesUnder(_stack.DataDirectory));
 
+        // The history is read from its own table for the detail: whole, oldest first, ending in the deletion.
+        var history = (await _stack.GetAsync<VmDetail>($"/api/v1/vms/{vm.Id}"))!.History;
+        var states = history.Select(h => h.To).ToList();
+        Assert.Equal(VmState.Scheduling, states[0]);
+        Assert.Equal(VmState.Deleted, states[^1]);
+        Assert.True(states.IndexOf(VmState.Running) < states.LastIndexOf(VmState.Stopped), string.Join(" → ", states));
+        Assert.Equal(history.OrderBy(h => h.At).Select(h => h.At), history.Select(h => h.At));
+
         var operations = await _stack.GetAsync<NovaCronStack.PageOf<OperationView>>($"/api/v1/operations?vmId={vm.Id}");
         Assert.Equal(3, operations!.Items.Count(o => o.Status == OperationStatus.Succeeded));
         var deleteOperation = await _stack.GetAsync<OperationDetail>($"/api/v1/operations/{operations.Items.First(o => o.Kind == OperationKinds.VmDelete).Id}");

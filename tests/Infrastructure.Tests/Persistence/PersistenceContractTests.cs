@@ -4,6 +4,7 @@ using NovaCron.Domain.Images;
 using NovaCron.Domain.Nodes;
 using NovaCron.Domain.Operations;
 using NovaCron.Domain.Vms;
+using NovaCron.Infrastructure.Persistence;
 
 namespace NovaCron.Infrastructure.Tests.Persistence;
 
@@ -72,7 +73,7 @@ public abstract class PersistenceContractTests<TDatabase>(TDatabase database)
         await SaveAsync(vm);
 
         await using var db = database.CreateContext();
-        var loaded = await db.Vms.SingleAsync(v => v.Id == vm.Id, Ct);
+        var loaded = await db.Vms.WithHistory().SingleAsync(v => v.Id == vm.Id, Ct);
 
         Assert.Equal(vm.Name, loaded.Name);
         Assert.Equal((2, 2048L, 20L, vm.Spec.ImageId), (loaded.Spec.VCpus, loaded.Spec.MemoryMiB, loaded.Spec.DiskGiB, loaded.Spec.ImageId));
@@ -100,13 +101,35 @@ public abstract class PersistenceContractTests<TDatabase>(TDatabase database)
         }
 
         await using var verify = database.CreateContext();
-        var loaded = await verify.Vms.SingleAsync(v => v.Id == vm.Id, Ct);
+        var loaded = await verify.Vms.WithHistory().SingleAsync(v => v.Id == vm.Id, Ct);
         Assert.Equal(VmState.Error, loaded.State);
         Assert.Equal("qemu exited", loaded.LastError);
         Assert.Equal(
             [new VmStateChange(VmState.Scheduling, VmState.Scheduling, TestData.Now, "created"),
              new VmStateChange(VmState.Scheduling, VmState.Error, TestData.Now.AddMinutes(1), "qemu exited")],
             loaded.History);
+    }
+
+    [Fact]
+    public async Task VirtualMachine_LoadedPlainly_LeavesHistoryUnreadYetChangesAppendAfterIt()
+    {
+        var vm = TestData.Vm();
+        vm.Place(NodeId.New(), OperationId.New(), TestData.Now.AddSeconds(1));
+        await SaveAsync(vm);
+
+        await using (var db = database.CreateContext())
+        {
+            var tracked = await db.Vms.SingleAsync(v => v.Id == vm.Id, Ct);
+            Assert.Empty(tracked.History);
+            tracked.Observe(VmObservation.Provisioned, TestData.Now.AddSeconds(2), "disk created");
+            await db.SaveChangesAsync(Ct);
+        }
+
+        await using var verify = database.CreateContext();
+        var loaded = await verify.Vms.AsNoTracking().WithHistory().SingleAsync(v => v.Id == vm.Id, Ct);
+        Assert.Equal(
+            [(VmState.Scheduling, "created"), (VmState.Provisioning, "placed on node"), (VmState.Stopped, "disk created")],
+            loaded.History.Select(h => (h.To, h.Reason)));
     }
 
     [Fact]

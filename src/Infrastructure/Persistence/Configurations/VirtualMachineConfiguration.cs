@@ -39,14 +39,21 @@ public sealed class VirtualMachineConfiguration : IEntityTypeConfiguration<Virtu
                 .IsRequired();
         });
 
-        builder.OwnsMany(v => v.History, history =>
-        {
-            history.ToTable("VmStateChanges");
-            history.WithOwner().HasForeignKey("VmId");
-            history.Property<long>("Id").ValueGeneratedOnAdd();
-            history.HasKey("Id");
-            history.Property(h => h.Reason).HasMaxLength(1024);
-        });
+        // The history is its own table, loaded only where it is shown (VmQueryExtensions.WithHistory): a VM's every
+        // other read (state reports, actions, lists) would otherwise drag its whole, ever-growing history along.
+        // A change appended to a tracked VM is inserted without the older ones being read.
+        builder.HasMany(v => v.History).WithOne().HasForeignKey("VmId").IsRequired().OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(v => v.History).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+public sealed class VmStateChangeConfiguration : IEntityTypeConfiguration<VmStateChange>
+{
+    public void Configure(EntityTypeBuilder<VmStateChange> builder)
+    {
+        builder.ToTable("VmStateChanges");
+        builder.Property<long>(VmQueryExtensions.HistoryOrder).ValueGeneratedOnAdd();
+        builder.HasKey(VmQueryExtensions.HistoryOrder);
+        builder.Property(h => h.Reason).HasMaxLength(1024);
     }
 }

@@ -755,6 +755,42 @@ namespace NovaCron.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("Vms", (string)null);
                 });
 
+            modelBuilder.Entity("NovaCron.Domain.Vms.VmStateChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<Guid>("VmId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VmId");
+
+                    b.ToTable("VmStateChanges", (string)null);
+                });
+
             modelBuilder.Entity("NovaCron.Infrastructure.Identity.NovaCronUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -917,47 +953,17 @@ namespace NovaCron.Infrastructure.Persistence.Migrations.Postgres
                     b.Navigation("Log");
                 });
 
+            modelBuilder.Entity("NovaCron.Domain.Vms.VmStateChange", b =>
+                {
+                    b.HasOne("NovaCron.Domain.Vms.VirtualMachine", null)
+                        .WithMany("History")
+                        .HasForeignKey("VmId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("NovaCron.Domain.Vms.VirtualMachine", b =>
                 {
-                    b.OwnsMany("NovaCron.Domain.Vms.VmStateChange", "History", b1 =>
-                        {
-                            b1.Property<long>("Id")
-                                .ValueGeneratedOnAdd()
-                                .HasColumnType("bigint");
-
-                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<long>("Id"));
-
-                            b1.Property<DateTimeOffset>("At")
-                                .HasColumnType("timestamp with time zone");
-
-                            b1.Property<string>("From")
-                                .IsRequired()
-                                .HasMaxLength(32)
-                                .HasColumnType("character varying(32)");
-
-                            b1.Property<string>("Reason")
-                                .IsRequired()
-                                .HasMaxLength(1024)
-                                .HasColumnType("character varying(1024)");
-
-                            b1.Property<string>("To")
-                                .IsRequired()
-                                .HasMaxLength(32)
-                                .HasColumnType("character varying(32)");
-
-                            b1.Property<Guid>("VmId")
-                                .HasColumnType("uuid");
-
-                            b1.HasKey("Id");
-
-                            b1.HasIndex("VmId");
-
-                            b1.ToTable("VmStateChanges", (string)null);
-
-                            b1.WithOwner()
-                                .HasForeignKey("VmId");
-                        });
-
                     b.Navigation("History");
                 });
 #pragma warning restore 612, 618

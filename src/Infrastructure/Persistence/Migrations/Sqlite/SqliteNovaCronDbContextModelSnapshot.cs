@@ -746,6 +746,40 @@ namespace NovaCron.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("Vms", (string)null);
                 });
 
+            modelBuilder.Entity("NovaCron.Domain.Vms.VmStateChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VmId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VmId");
+
+                    b.ToTable("VmStateChanges", (string)null);
+                });
+
             modelBuilder.Entity("NovaCron.Infrastructure.Identity.NovaCronUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -906,45 +940,17 @@ namespace NovaCron.Infrastructure.Persistence.Migrations.Sqlite
                     b.Navigation("Log");
                 });
 
+            modelBuilder.Entity("NovaCron.Domain.Vms.VmStateChange", b =>
+                {
+                    b.HasOne("NovaCron.Domain.Vms.VirtualMachine", null)
+                        .WithMany("History")
+                        .HasForeignKey("VmId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("NovaCron.Domain.Vms.VirtualMachine", b =>
                 {
-                    b.OwnsMany("NovaCron.Domain.Vms.VmStateChange", "History", b1 =>
-                        {
-                            b1.Property<long>("Id")
-                                .ValueGeneratedOnAdd()
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<long>("At")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<string>("From")
-                                .IsRequired()
-                                .HasMaxLength(32)
-                                .HasColumnType("TEXT");
-
-                            b1.Property<string>("Reason")
-                                .IsRequired()
-                                .HasMaxLength(1024)
-                                .HasColumnType("TEXT");
-
-                            b1.Property<string>("To")
-                                .IsRequired()
-                                .HasMaxLength(32)
-                                .HasColumnType("TEXT");
-
-                            b1.Property<Guid>("VmId")
-                                .HasColumnType("TEXT");
-
-                            b1.HasKey("Id");
-
-                            b1.HasIndex("VmId");
-
-                            b1.ToTable("VmStateChanges", (string)null);
-
-                            b1.WithOwner()
-                                .HasForeignKey("VmId");
-                        });
-
                     b.Navigation("History");
                 });
 #pragma warning restore 612, 618

@@ -69,7 +69,7 @@ public sealed class VmQueries(IDbContextFactory<NovaCronDbContext> dbFactory)
     public async Task<Result<VmDetail>> GetAsync(Guid id, UserAccess access, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var vm = await db.Vms.AsNoTracking().SingleOrDefaultAsync(v => v.Id == new VmId(id), cancellationToken);
+        var vm = await db.Vms.AsNoTracking().WithHistory().SingleOrDefaultAsync(v => v.Id == new VmId(id), cancellationToken);
         if (vm is null || !access.Can(Permissions.VmRead, vm.ProjectId))
         {
             return Error.NotFound("vm.not-found", $"No VM with id {id}.");
