@@ -74,6 +74,14 @@ public sealed class UserAccess
         return _global.Contains(permission) ? null : [.. _byProject.Where(kv => kv.Value.Contains(permission)).Select(kv => kv.Key)];
     }
 
+    /// <summary>The first permission that a role with <paramref name="permissions"/> would confer as a membership of
+    /// <paramref name="project"/> and this caller lacks there, or null when it holds them all: nobody hands out, through
+    /// a role in a project, what they do not hold there. Global-only permissions are skipped, since a membership never
+    /// confers them.</summary>
+    public string? FirstNotHeldIn(IEnumerable<string> permissions, ProjectId project) =>
+        permissions.FirstOrDefault(permission =>
+            Permissions.Info(permission) is { Scope: PermissionScope.Project } or { AlsoFromMembership: true } && !Can(permission, project));
+
     /// <summary>The permissions this caller may hand to an API token: never more than it holds itself.</summary>
     public bool Holds(string permission) => Can(permission) || _byProject.Values.Any(p => p.Contains(permission)) && (_tokenLimit?.Contains(permission) ?? true);
 }

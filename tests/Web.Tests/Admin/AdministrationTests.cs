@@ -111,6 +111,31 @@ public sealed class AdministrationTests
     }
 
     [Fact]
+    public async Task SetMembership_ProjectManagerGivingRoleBeyondOwnRights_RefusedWhileLesserRoleIsGranted()
+    {
+        await using var cluster = await AdminTestCluster.StartAsync();
+        var manager = new Actor("pm", "test", new UserAccess(
+            Guid.NewGuid(), "pm", [], [(ProjectId.Default, [Permissions.ProjectManage, Permissions.VmRead, Permissions.NodeRead])]));
+        var handler = cluster.Service<SetMembershipHandler>();
+        var operatorRole = Role.BuiltIn.Single(r => r.Name == Role.Operator).Id.Value;
+        var auditorRole = Role.BuiltIn.Single(r => r.Name == Role.Auditor).Id.Value;
+
+        var escalation = await handler.HandleAsync(new SetMembershipRequest(AdminTestCluster.AliceId, ProjectId.Default.Value, operatorRole), manager, Ct);
+        // The Auditor role's audit.read is global-only: as a membership it confers only what the manager holds.
+        var lesser = await handler.HandleAsync(new SetMembershipRequest(AdminTestCluster.AliceId, ProjectId.Default.Value, auditorRole), manager, Ct);
+
+        Assert.Equal(ErrorKind.Forbidden, escalation.Error?.Kind);
+        Assert.Contains($"the role '{Role.Operator}'", escalation.Error!.Message, StringComparison.Ordinal);
+        Assert.True(lesser.IsSuccess, lesser.Error?.Message);
+        await using var db = await cluster.Db.CreateDbContextAsync(Ct);
+        Assert.Equal(new RoleId(auditorRole), (await db.Memberships.SingleAsync(Ct)).RoleId);
+        Assert.Contains(await db.AuditRecords.ToListAsync(Ct), r => r.Action == "project.set-member" && r.Result == AuditResult.Denied);
+
+        var demotion = await handler.HandleAsync(new SetMembershipRequest(AdminTestCluster.AliceId, ProjectId.Default.Value, null), AdminTestCluster.Administrator, Ct);
+        Assert.True(demotion.IsSuccess, demotion.Error?.Message);
+    }
+
+    [Fact]
     public void ToCsv_UserText_IsQuotedEscapedAndFormulaNeutralised()
     {
         var record = AuditView.From(AuditRecord.Create(

@@ -3,6 +3,7 @@ using NovaCron.Domain.Audit;
 using NovaCron.Domain.Common;
 using NovaCron.Domain.Identity;
 using NovaCron.Domain.Projects;
+using NovaCron.Infrastructure.Identity;
 using NovaCron.Infrastructure.Persistence;
 using NovaCron.Web.Features.Audit;
 
@@ -39,10 +40,16 @@ public sealed class SetMembershipHandler(IDbContextFactory<NovaCronDbContext> db
         string? roleName = null;
         if (request.RoleId is { } roleId)
         {
-            roleName = await db.AccessRoles.Where(r => r.Id == new RoleId(roleId)).Select(r => r.Name).SingleOrDefaultAsync(cancellationToken);
-            if (roleName is null)
+            var role = await db.AccessRoles.AsNoTracking().SingleOrDefaultAsync(r => r.Id == new RoleId(roleId), cancellationToken);
+            if (role is null)
             {
                 return Error.Validation("role.unknown", $"No role with id {roleId}.");
+            }
+
+            roleName = role.Name;
+            if (await RefuseGrantAsync(actor, action, user, project, role, "give", cancellationToken) is { } refusal)
+            {
+                return refusal;
             }
         }
 
@@ -57,6 +64,14 @@ public sealed class SetMembershipHandler(IDbContextFactory<NovaCronDbContext> db
 
         if (existing is not null)
         {
+            // Replacing or removing a role is handing it out in reverse: a project manager cannot demote a member who
+            // holds more than they do.
+            var current = await db.AccessRoles.AsNoTracking().SingleAsync(r => r.Id == existing.RoleId, cancellationToken);
+            if (await RefuseGrantAsync(actor, action, user, project, current, "take away", cancellationToken) is { } refusal)
+            {
+                return refusal;
+            }
+
             db.Memberships.Remove(existing);
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
@@ -72,5 +87,17 @@ public sealed class SetMembershipHandler(IDbContextFactory<NovaCronDbContext> db
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (await UserQueries.ViewsAsync(db, user.Id, clock.GetUtcNow(), cancellationToken))[0];
+    }
+
+    private async Task<Error?> RefuseGrantAsync(Actor actor, string action, NovaCronUser user, Project project, Role role, string verb, CancellationToken cancellationToken)
+    {
+        if (actor.Access.FirstNotHeldIn(role.Permissions, project.Id) is not { } missing)
+        {
+            return null;
+        }
+
+        var denied = Error.MissingPermission(missing, $"in project '{project.Name}' to {verb} the role '{role.Name}' (nobody hands out permissions they do not hold)");
+        await audit.RecordRefusalAsync(actor, action, "user", user.Id.ToString(), user.UserName, project.Id.Value, denied, cancellationToken);
+        return denied;
     }
 }
