@@ -48,6 +48,60 @@ public sealed class ProjectIsolationAndQuotaTests : IAsyncLifetime
         Assert.Equal(VmState.Stopped, (await _stack.GetVmAsync(vm.Id)).State);
     }
 
+    /// <summary>The matrix's "member of another project" row: every endpoint that names something of project A, taken
+    /// from the application's endpoint list, called by a user who holds every project permission in project B.</summary>
+    [Fact]
+    public async Task EveryEndpointNamingProjectA_AsFullMemberOfProjectB_DeniedOrNotFoundAndNothingChanges()
+    {
+        var (projectA, projectB) = (await CreateProjectAsync("gamma", Quota.Unlimited), await CreateProjectAsync("delta", Quota.Unlimited));
+        var vm = await CreateVmAsync(_stack.Api, "gamma-vm", "gamma");
+        var operation = (await _stack.GetAsync<NovaCronStack.PageOf<OperationView>>($"/api/v1/operations?vmId={vm.Id}"))!.Items[0];
+        var operatorRole = Role.BuiltIn.Single(r => r.Name == Role.Operator).Id;
+        var insiderId = await _stack.CreateUserAsync("gamma-operator", "Pw-" + Guid.NewGuid().ToString("N"), null, [(projectA, operatorRole)]);
+        var projectAdministrator = Role.BuiltIn.Single(r => r.Name == Role.Administrator).Id;
+        var outsider = await _stack.ClientForNewUserAsync("delta-admin", null, [(projectB, projectAdministrator)]);
+        var adminId = await _stack.AdminIdAsync();
+        var adminToken = await InDbAsync(db => db.ApiTokens.AsNoTracking().Where(t => t.UserId == adminId).Select(t => t.Id).FirstAsync());
+        var targets = new Dictionary<string, Func<string, string>>
+        {
+            ["/api/v1/vms/{"] = _ => vm.Id.ToString(),
+            ["/api/v1/operations/{"] = _ => operation.Id.ToString(),
+            ["/api/v1/projects/{"] = name => name == "userId" ? insiderId.ToString() : projectA.ToString(),
+            ["/api/v1/tokens/{"] = _ => adminToken.ToString(),
+        };
+        var bodies = new Dictionary<string, string>
+        {
+            ["/api/v1/vms/{id:guid}/resize"] = """{"memoryMiB":256}""",
+            ["/api/v1/projects/{id:guid}/members/{userId:guid}"] = $$"""{"roleId":"{{projectAdministrator}}"}""",
+        };
+
+        var tried = new List<string>();
+        var failures = new List<string>();
+        foreach (var (method, pattern, _) in ApiEndpointCatalog.Endpoints(_stack.WebServices))
+        {
+            if (targets.FirstOrDefault(t => pattern.StartsWith(t.Key, StringComparison.Ordinal)).Value is not { } fill)
+            {
+                continue;
+            }
+
+            var response = await ApiEndpointCatalog.SendAsync(outsider, method, ApiEndpointCatalog.Fill(pattern, fill), bodies.GetValueOrDefault(pattern, "{}"));
+            tried.Add($"{method} {pattern}");
+            if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.Forbidden))
+            {
+                failures.Add($"{method} {pattern} answered {(int)response.StatusCode}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, "A member of project B reached project A: " + string.Join(", ", failures));
+        Assert.Contains("POST /api/v1/vms/{id:guid}/force-stop", tried);
+        Assert.Contains("PUT /api/v1/projects/{id:guid}/members/{userId:guid}", tried);
+        var after = await _stack.GetVmAsync(vm.Id);
+        Assert.Equal((VmState.Stopped, 128, (Guid?)null), (after.State, after.MemoryMiB, after.ActiveOperationId));
+        Assert.Equal(HttpStatusCode.OK, (await _stack.Api.GetAsync("/api/v1/nodes")).StatusCode);
+        Assert.Equal(operatorRole, await InDbAsync(db => db.Memberships.Where(m => m.UserId == insiderId).Select(m => m.RoleId).SingleAsync()));
+        Assert.DoesNotContain(await AuditAsync(), r => r.Actor == "delta-admin" && r.Result == AuditResult.Succeeded);
+    }
+
     [Fact]
     public async Task ParallelCreates_NeverExceedTheQuota_AndTheRefusalNamesTheLimit()
     {
@@ -113,11 +167,13 @@ public sealed class ProjectIsolationAndQuotaTests : IAsyncLifetime
         Assert.Contains(records, r => r.Action == "node.register");
     }
 
-    private async Task<List<AuditRecord>> AuditAsync()
+    private Task<List<AuditRecord>> AuditAsync() => InDbAsync(db => db.AuditRecords.AsNoTracking().ToListAsync());
+
+    private async Task<T> InDbAsync<T>(Func<NovaCronDbContext, Task<T>> query)
     {
         var factory = _stack.WebServices.GetRequiredService<IDbContextFactory<NovaCronDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
-        return await db.AuditRecords.AsNoTracking().ToListAsync();
+        return await query(db);
     }
 
     private async Task<ProjectId> CreateProjectAsync(string name, Quota quota)
