@@ -2,14 +2,18 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using NovaCron.Domain.Audit;
+using NovaCron.Infrastructure.Persistence;
 using NovaCron.Testing;
 
 namespace NovaCron.EndToEnd.Tests.Account;
 
 /// <summary>In Debian Chromium: sign in, turn on TOTP two-factor authentication, sign out, sign in with password and
-/// code, land on the interactive dashboard, with no Content-Security-Policy violation on the way.</summary>
+/// code, then with password and a recovery code, land on the interactive dashboard, with no Content-Security-Policy
+/// violation on the way; turning two-factor on is audited.</summary>
 public sealed class TwoFactorSignInTests : IAsyncLifetime
 {
     private readonly List<string> _cspViolations = [];
@@ -54,6 +58,7 @@ public sealed class TwoFactorSignInTests : IAsyncLifetime
         await page.Locator("#enable-2fa").ClickAsync();
         await page.Locator("#recovery-codes").WaitForAsync();
         Assert.Equal(10, await page.Locator("#recovery-codes > div").CountAsync());
+        var recoveryCode = (await page.Locator("#recovery-codes > div").First.InnerTextAsync()).Trim();
         Assert.Contains("on", await page.Locator("#two-factor-status").InnerTextAsync(), StringComparison.Ordinal);
 
         await page.GotoAsync(ServerAddress.ToString());
@@ -69,6 +74,25 @@ public sealed class TwoFactorSignInTests : IAsyncLifetime
         await page.Locator("#circuit-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
 
         Assert.Equal(NovaCronStack.AdminUserName, await page.Locator("#user-menu-name").InnerTextAsync());
+
+        // Without the authenticator: a recovery code signs in once.
+        await page.Locator("#sign-out-form button").ClickAsync();
+        await page.WaitForURLAsync("**/account/login**");
+        await SignInWithPasswordAsync(page);
+        await page.WaitForURLAsync("**/account/login-2fa**");
+        await page.Locator("#use-recovery-code").ClickAsync();
+        await page.WaitForURLAsync("**/account/login-recovery**");
+        await page.Locator("#recovery-code").FillAsync(recoveryCode);
+        await page.Locator("#verify").ClickAsync();
+        await page.WaitForURLAsync(new Uri(ServerAddress, "/").ToString());
+        await page.Locator("#circuit-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+        Assert.Equal(NovaCronStack.AdminUserName, await page.Locator("#user-menu-name").InnerTextAsync());
+        var factory = _stack.WebServices.GetRequiredService<IDbContextFactory<NovaCronDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            Assert.True(await db.AuditRecords.AnyAsync(r => r.Action == "account.enable-2fa" && r.Actor == NovaCronStack.AdminUserName && r.Result == AuditResult.Succeeded));
+        }
+
         Assert.Empty(_cspViolations);
     }
 

@@ -33,6 +33,12 @@ public sealed partial class Manage
     [Inject]
     public required NavigationManager Navigation { get; init; }
 
+    [Inject]
+    public required Features.Audit.AuditLog Audit { get; init; }
+
+    [Inject]
+    public required Microsoft.EntityFrameworkCore.IDbContextFactory<Infrastructure.Persistence.NovaCronDbContext> DbFactory { get; init; }
+
     [CascadingParameter]
     public HttpContext HttpContext { get; set; } = default!;
 
@@ -84,20 +90,20 @@ public sealed partial class Manage
     {
         if (Password.New != Password.Confirm)
         {
-            Report("The two new passwords differ.", failed: true);
+            await ReportAsync("account.change-password", "The two new passwords differ.", failed: true);
             return;
         }
 
         var result = await UserManager.ChangePasswordAsync(_user, Password.Current, Password.New);
         if (!result.Succeeded)
         {
-            Report(string.Join(" ", result.Errors.Select(e => e.Description)), failed: true);
+            await ReportAsync("account.change-password", string.Join(" ", result.Errors.Select(e => e.Description)), failed: true);
             return;
         }
 
         await SignInManager.RefreshSignInAsync(_user);
         Password = new PasswordInput();
-        Report("Your password was changed.", failed: false);
+        await ReportAsync("account.change-password", "Your password was changed.", failed: false);
     }
 
     private async Task EnableAsync()
@@ -105,7 +111,7 @@ public sealed partial class Manage
         var code = Verify.Code.Replace(" ", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
         if (!await UserManager.VerifyTwoFactorTokenAsync(_user, UserManager.Options.Tokens.AuthenticatorTokenProvider, code))
         {
-            Report("That code is not valid. Check that your device's clock is right and enter the current code.", failed: true);
+            await ReportAsync("account.enable-2fa", "That code is not valid. Check that your device's clock is right and enter the current code.", failed: true);
             return;
         }
 
@@ -113,7 +119,7 @@ public sealed partial class Manage
         _recoveryCodes = [.. await UserManager.GenerateNewTwoFactorRecoveryCodesAsync(_user, RecoveryCodeCount) ?? []];
         await SignInManager.RefreshSignInAsync(_user);
         await LoadTwoFactorAsync();
-        Report("Two-factor authentication is on. From now on you sign in with your password and a code from the app.", failed: false);
+        await ReportAsync("account.enable-2fa", "Two-factor authentication is on. From now on you sign in with your password and a code from the app.", failed: false);
     }
 
     private async Task DisableAsync()
@@ -122,20 +128,31 @@ public sealed partial class Manage
         await UserManager.ResetAuthenticatorKeyAsync(_user);
         await SignInManager.RefreshSignInAsync(_user);
         await LoadTwoFactorAsync();
-        Report("Two-factor authentication is off; the old authenticator entry no longer works.", failed: false);
+        await ReportAsync("account.disable-2fa", "Two-factor authentication is off; the old authenticator entry no longer works.", failed: false);
     }
 
     private async Task RegenerateCodesAsync()
     {
         _recoveryCodes = [.. await UserManager.GenerateNewTwoFactorRecoveryCodesAsync(_user, RecoveryCodeCount) ?? []];
         await LoadTwoFactorAsync();
-        Report("New recovery codes were made; the old ones no longer work.", failed: false);
+        await ReportAsync("account.regenerate-recovery-codes", "New recovery codes were made; the old ones no longer work.", failed: false);
     }
 
-    private void Report(string message, bool failed)
+    /// <summary>Shows the outcome and audits it: every change to one's own credentials is recorded, refused or not.</summary>
+    private async Task ReportAsync(string action, string message, bool failed)
     {
         _message = message;
         _failed = failed;
+        var actor = new Features.Actor(_userName, $"ui {HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown"}", new Domain.Identity.UserAccess(_user.Id, _userName, [], []));
+        if (failed)
+        {
+            await Audit.RecordRefusalAsync(actor, action, "user", _user.Id.ToString(), _userName, null, Domain.Common.Error.Validation(action, message), CancellationToken.None);
+            return;
+        }
+
+        await using var db = await DbFactory.CreateDbContextAsync();
+        await Audit.RecordAsync(db, actor, action, "user", _user.Id.ToString(), _userName, null, Domain.Audit.AuditResult.Succeeded, message, CancellationToken.None);
+        await db.SaveChangesAsync();
     }
 
     private static string FormatKey(string key)
