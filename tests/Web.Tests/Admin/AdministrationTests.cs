@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using NovaCron.Domain.Audit;
 using NovaCron.Domain.Common;
@@ -133,6 +134,29 @@ public sealed class AdministrationTests
 
         var demotion = await handler.HandleAsync(new SetMembershipRequest(AdminTestCluster.AliceId, ProjectId.Default.Value, null), AdminTestCluster.Administrator, Ct);
         Assert.True(demotion.IsSuccess, demotion.Error?.Message);
+    }
+
+    [Fact]
+    public async Task ResetPassword_TooShortThenValid_RefusalAndResetAreBothAuditedAndOnlyTheValidOneApplies()
+    {
+        await using var cluster = await AdminTestCluster.StartAsync();
+        var handler = cluster.Service<ResetPasswordHandler>();
+        const string NewPassword = "A-long-enough-passw0rd";
+
+        var refused = await handler.HandleAsync(AdminTestCluster.AliceId, new ResetPasswordRequest("short"), AdminTestCluster.Administrator, Ct);
+        var reset = await handler.HandleAsync(AdminTestCluster.AliceId, new ResetPasswordRequest(NewPassword), AdminTestCluster.Administrator, Ct);
+
+        Assert.Equal(ErrorKind.Validation, refused.Error?.Kind);
+        Assert.True(reset.IsSuccess, reset.Error?.Message);
+        await using (var db = await cluster.Db.CreateDbContextAsync(Ct))
+        {
+            var results = await db.AuditRecords.Where(r => r.Action == "user.reset-password").OrderBy(r => r.At).Select(r => r.Result).ToListAsync(Ct);
+            Assert.Equal([AuditResult.Failed, AuditResult.Succeeded], results);
+        }
+
+        using var scope = cluster.Service<IServiceScopeFactory>().CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<NovaCron.Infrastructure.Identity.NovaCronUser>>();
+        Assert.True(await users.CheckPasswordAsync((await users.FindByIdAsync(AdminTestCluster.AliceId.ToString()))!, NewPassword));
     }
 
     [Fact]

@@ -27,7 +27,9 @@ public sealed class ResetPasswordHandler(IServiceScopeFactory scopes, AuditLog a
         var user = await users.FindByIdAsync(userId.ToString());
         if (user is null)
         {
-            return IdentityErrors.UserNotFound(userId);
+            var unknown = IdentityErrors.UserNotFound(userId);
+            await audit.RecordRefusalAsync(actor, "user.reset-password", "user", userId.ToString(), null, null, unknown, cancellationToken);
+            return unknown;
         }
 
         var token = await users.GeneratePasswordResetTokenAsync(user);
@@ -35,7 +37,10 @@ public sealed class ResetPasswordHandler(IServiceScopeFactory scopes, AuditLog a
         var reset = await users.ResetPasswordAsync(user, token, request.NewPassword ?? string.Empty);
         if (!reset.Succeeded)
         {
-            return IdentityErrors.ToError(reset, "user.password");
+            // The staged success record dies with this scope's context; the refusal is recorded on its own.
+            var refused = IdentityErrors.ToError(reset, "user.password");
+            await audit.RecordRefusalAsync(actor, "user.reset-password", "user", user.Id.ToString(), user.UserName, null, refused, cancellationToken);
+            return refused;
         }
 
         // An administrator's reset is also how a locked-out person gets back in.
