@@ -53,6 +53,8 @@ public static class ControlPlaneSetup
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // The security headers set X-Frame-Options: DENY on every response; antiforgery would add a second, conflicting one.
+        builder.Services.AddAntiforgery(o => o.SuppressXFrameOptionsHeader = true);
         builder.Services.AddMudServices();
         builder.AddNovaCronAuthentication();
         return builder;
@@ -130,7 +132,8 @@ public static class ControlPlaneSetup
         // Agents authenticate with enrollment tokens or node credentials: AgentHub's [Authorize] names the Agent scheme.
         app.MapHub<AgentHub>(AgentProtocol.HubPath);
         app.MapHub<EventsHub>(EventsHub.Path);
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our own Content-Security-Policy already says frame-ancestors 'none'; Blazor's default adds a second, laxer one.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
     }
 }

@@ -71,7 +71,26 @@ public sealed class CreateVmInBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByText("Spec")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
         Assert.Equal(0, await page.GetByTestId("vm-action-delete-viewed").CountAsync());
         Assert.Equal(0, await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Users" }).CountAsync());
+
+        // Every page of the application that needs a permission the Viewer lacks, typed into the address bar, shows the
+        // access-denied page and none of its own content.
+        var access = new Domain.Identity.UserAccess(Guid.NewGuid(), "vera", [], [(Domain.Projects.ProjectId.Default, Domain.Identity.Role.BuiltIn.Single(r => r.Name == Domain.Identity.Role.Viewer).Permissions)]);
+        var forbidden = PagesNeedingPermission().Where(p => !access.Can(p.Permission)).ToList();
+        Assert.Contains(forbidden, p => p.Route == "/admin/users");
+        foreach (var (route, _) in forbidden)
+        {
+            await page.GotoAsync(new Uri(_stack.BaseAddress, route).ToString());
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "Access denied" })).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
+        }
     }
+
+    /// <summary>The application's routable pages without route parameters and the permission their policy names.</summary>
+    private static IEnumerable<(string Route, string Permission)> PagesNeedingPermission() =>
+        from type in typeof(Web.Components.App).Assembly.GetTypes()
+        from route in type.GetCustomAttributes(typeof(Microsoft.AspNetCore.Components.RouteAttribute), false).Cast<Microsoft.AspNetCore.Components.RouteAttribute>()
+        from authorize in type.GetCustomAttributes(typeof(Microsoft.AspNetCore.Authorization.AuthorizeAttribute), true).Cast<Microsoft.AspNetCore.Authorization.AuthorizeAttribute>()
+        where !route.Template.Contains('{', StringComparison.Ordinal) && authorize.Policy?.StartsWith(Web.Security.PermissionPolicy.Prefix, StringComparison.Ordinal) == true
+        select (route.Template, authorize.Policy![Web.Security.PermissionPolicy.Prefix.Length..]);
 
     [Fact]
     public async Task CreateVm_InvalidName_ShowsReadableMessageAndCreatesNothing()
