@@ -39,6 +39,8 @@ public static class ControlPlaneSetup
         builder.Services.AddNovaCronFeatures();
         builder.Services.AddHostedService<OperationSupervisor>();
         builder.Services.AddHostedService<EventsHubForwarder>();
+        builder.Services.AddSingleton<EventsHubSessions>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventsHubSessions>());
 
         var signalR = builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 1024 * 1024);
         if (builder.Configuration["Redis:ConnectionString"] is { Length: > 0 } redis)

@@ -16,6 +16,10 @@ public sealed class AccessChangeSignal : SaveChangesInterceptor
 
     public long Generation => Interlocked.Read(ref _generation);
 
+    /// <summary>Raised after a save that touched access data has committed or failed; handlers must be quick and must
+    /// not throw (they run on the saving thread).</summary>
+    public event Action? Changed;
+
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         Begin(eventData.Context);
@@ -52,6 +56,8 @@ public sealed class AccessChangeSignal : SaveChangesInterceptor
             context.SavedChanges -= BumpAfterSave;
             context.SaveChangesFailed -= BumpAfterFailure;
         }
+
+        Changed?.Invoke();
     }
 
     private static bool ChangesAccess(DbContext context) =>

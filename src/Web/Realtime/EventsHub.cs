@@ -9,25 +9,35 @@ namespace NovaCron.Web.Realtime;
 /// each sent only to callers allowed to see it. Client methods: <c>NodeChanged</c>, <c>VmChanged</c>,
 /// <c>OperationChanged</c>, <c>ConsoleAppended</c>. Sign in, or send an API token as <c>Authorization: Bearer</c>.</summary>
 [Authorize(Policy = PermissionPolicy.Prefix + Permissions.VmRead)]
-public sealed class EventsHub(AccessResolver resolver) : Hub
+public sealed class EventsHub(AccessResolver resolver, EventsHubSessions sessions) : Hub
 {
     public const string Path = "/hubs/events";
 
     public override async Task OnConnectedAsync()
     {
         var access = await resolver.ResolveAsync(Context.User!, Context.ConnectionAborted);
-        foreach (var group in GroupsFor(access))
+        var groups = GroupsFor(access).ToList();
+        foreach (var group in groups)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
         }
 
+        // Rights are checked again while the connection lasts (see EventsHubSessions), not only here.
+        sessions.Add(Context, groups);
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        sessions.Remove(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
     }
 
     /// <summary>Group names: per permission and project, <c>*</c> for every project.</summary>
     public static string Group(string permission, Guid? project) => project is { } p ? $"{permission}:{p}" : $"{permission}:*";
 
-    private static IEnumerable<string> GroupsFor(UserAccess access)
+    /// <summary>The groups whose events <paramref name="access"/> may receive.</summary>
+    public static IEnumerable<string> GroupsFor(UserAccess access)
     {
         foreach (var permission in new[] { Permissions.VmRead, Permissions.VmConsole })
         {

@@ -54,6 +54,59 @@ public sealed class EventsHubAuthorizationTests : IAsyncLifetime
         Assert.All(betaSeen, v => Assert.Equal(beta.Value, v.ProjectId));
     }
 
+    [Fact]
+    public async Task RevokedToken_WhileConnected_ConnectionIsClosed()
+    {
+        var token = await TokenOfNewUserAsync("revoked-viewer", [(ProjectId.Default, Role.BuiltIn.Single(r => r.Name == Role.Viewer).Id)]);
+        var closed = new TaskCompletionSource();
+        await using var client = await ConnectAsync(token, new ConcurrentQueue<VmView>());
+        client.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        await using (var db = await Db.CreateDbContextAsync())
+        {
+            var stored = await db.ApiTokens.SingleAsync(t => t.UserId == db.Users.Single(u => u.UserName == "revoked-viewer").Id);
+            stored.Revoke(DateTimeOffset.UtcNow);
+            await db.SaveChangesAsync();
+        }
+
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(HubConnectionState.Disconnected, client.State);
+    }
+
+    [Fact]
+    public async Task MembershipRemoved_WhileConnected_ProjectEventsStopAndOthersContinue()
+    {
+        var (alpha, beta) = (await CreateProjectAsync("gone"), await CreateProjectAsync("kept"));
+        var viewer = Role.BuiltIn.Single(r => r.Name == Role.Viewer).Id;
+        var token = await TokenOfNewUserAsync("two-project-viewer", [(alpha, viewer), (beta, viewer)]);
+        var seen = new ConcurrentQueue<VmView>();
+        await using var client = await ConnectAsync(token, seen);
+        var sessions = _stack.WebServices.GetRequiredService<EventsHubSessions>();
+        Assert.Contains(EventsHub.Group(Permissions.VmRead, alpha.Value), sessions.GroupsOf(client.ConnectionId!)!);
+
+        await using (var db = await Db.CreateDbContextAsync())
+        {
+            db.Memberships.Remove(await db.Memberships.SingleAsync(m => m.ProjectId == alpha));
+            await db.SaveChangesAsync();
+        }
+
+        await Eventually.TrueAsync(
+            () => Task.FromResult(!sessions.GroupsOf(client.ConnectionId!)!.Contains(EventsHub.Group(Permissions.VmRead, alpha.Value))),
+            TimeSpan.FromSeconds(30),
+            "the connection to leave the removed project's group");
+        await CreateVmAsync("after-removal", "gone");
+        await CreateVmAsync("still-visible", "kept");
+        await Eventually.TrueAsync(() => Task.FromResult(seen.Any(v => v.Name == "still-visible")), TimeSpan.FromSeconds(30), "the kept project's VM");
+        Assert.DoesNotContain(seen, v => v.Name == "after-removal");
+        Assert.Equal(HubConnectionState.Connected, client.State);
+    }
+
+    private IDbContextFactory<NovaCronDbContext> Db => _stack.WebServices.GetRequiredService<IDbContextFactory<NovaCronDbContext>>();
+
     private async Task<HubConnection> ConnectAsync(string token, ConcurrentQueue<VmView> seen)
     {
         var connection = new HubConnectionBuilder()
