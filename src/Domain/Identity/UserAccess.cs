@@ -74,6 +74,14 @@ public sealed class UserAccess
         return _global.Contains(permission) ? null : [.. _byProject.Where(kv => kv.Value.Contains(permission)).Select(kv => kv.Key)];
     }
 
+    /// <summary>Whether <paramref name="other"/> grants exactly the same permissions in the same places.</summary>
+    public bool SameAs(UserAccess other) =>
+        UserId == other.UserId
+        && _global.SetEquals(other._global)
+        && _byProject.Count == other._byProject.Count
+        && _byProject.All(kv => other._byProject.TryGetValue(kv.Key, out var granted) && granted.SetEquals(kv.Value))
+        && (_tokenLimit is null ? other._tokenLimit is null : other._tokenLimit is not null && _tokenLimit.SetEquals(other._tokenLimit));
+
     /// <summary>The first permission that a role with <paramref name="permissions"/> would confer as a membership of
     /// <paramref name="project"/> and this caller lacks there, or null when it holds them all: nobody hands out, through
     /// a role in a project, what they do not hold there. Global-only permissions are skipped, since a membership never

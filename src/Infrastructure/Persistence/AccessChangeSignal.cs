@@ -64,5 +64,11 @@ public sealed class AccessChangeSignal : SaveChangesInterceptor
         context.ChangeTracker.Entries().Any(e =>
             e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
             && e.Entity is NovaCronUser or Role or ProjectMembership or Project or ApiToken
-                or Microsoft.AspNetCore.Identity.IdentityUserRole<Guid> or Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>);
+                or Microsoft.AspNetCore.Identity.IdentityUserRole<Guid> or Microsoft.AspNetCore.Identity.IdentityUserClaim<Guid>
+            && !OnlyMarksTokenUse(e));
+
+    /// <summary>Noting when a token was last used (at most once a minute per token) grants or takes away nothing.</summary>
+    private static bool OnlyMarksTokenUse(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry) =>
+        entry is { Entity: ApiToken, State: EntityState.Modified }
+        && entry.Properties.Where(p => p.IsModified).All(p => p.Metadata.Name == nameof(ApiToken.LastUsedAt));
 }

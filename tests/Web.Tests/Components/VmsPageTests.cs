@@ -64,6 +64,29 @@ public sealed class VmsPageTests
         page.WaitForAssertion(() => Assert.False(page.HasTestId("vm-state-db-1")));
     }
 
+    [Fact]
+    public async Task AccessChanged_RoleTakenAwayWhileOpen_VmsDisappearAndLaterChangesAreNotShown()
+    {
+        await using var cluster = await Admin.AdminTestCluster.StartAsync(Domain.Identity.Role.Viewer);
+        var created = await cluster.Service<CreateVmHandler>().HandleAsync(new CreateVmRequest("seen-1", 1, 256, 1, null, []), Actor.System, Ct);
+        Assert.True(created.IsSuccess, created.Error?.Message);
+        var page = RenderPage(cluster);
+        page.WaitForAssertion(() => Assert.True(page.HasTestId("vm-state-seen-1")));
+
+        await using (var db = await cluster.Db.CreateDbContextAsync(Ct))
+        {
+            var alice = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Users, u => u.Id == Admin.AdminTestCluster.AliceId, Ct);
+            alice.GlobalRoleId = null;
+            await db.SaveChangesAsync(Ct);
+        }
+
+        page.WaitForAssertion(() => Assert.False(page.HasTestId("vm-state-seen-1")));
+        cluster.Feed.Publish(Builders.Changed(Builders.Vm("later-1", VmState.Running)));
+        cluster.Feed.Publish(Builders.Changed(created.Value! with { State = VmState.Running }));
+        page.WaitForAssertion(() => Assert.Contains("No VMs yet.", page.Markup, StringComparison.Ordinal));
+        Assert.False(page.HasTestId("vm-state-later-1"));
+    }
+
     [Theory]
     [InlineData(VmState.Running, "stop,force-stop,reboot,pause,delete", "start,resume")]
     [InlineData(VmState.Stopped, "start,delete", "stop,force-stop,reboot,pause,resume")]

@@ -46,6 +46,7 @@ public sealed partial class OperationList
         }
         else
         {
+            _operations = [];
             Snackbar.Add(page.Error!.Message, Severity.Error);
         }
     }

@@ -27,13 +27,16 @@ public sealed partial class Dashboard
 
     protected override async Task LoadAsync()
     {
-        foreach (var node in Access.Can(Domain.Identity.Permissions.NodeRead) ? await NodeQueries.ListAsync(CancellationToken.None) : [])
+        var nodes = Access.Can(Domain.Identity.Permissions.NodeRead) ? await NodeQueries.ListAsync(CancellationToken.None) : [];
+        // The summary counts at most the first VmFilter.MaxLimit VMs; a larger cluster needs a count query.
+        var vms = await VmQueries.ListAsync(new VmFilter(Limit: VmFilter.MaxLimit), Access, CancellationToken.None);
+        _nodes.Clear();
+        _vms.Clear();
+        foreach (var node in nodes)
         {
             _nodes[node.Id] = node;
         }
 
-        // The summary counts at most the first VmFilter.MaxLimit VMs; a larger cluster needs a count query.
-        var vms = await VmQueries.ListAsync(new VmFilter(Limit: VmFilter.MaxLimit), Access, CancellationToken.None);
         if (!vms.IsSuccess)
         {
             Snackbar.Add(vms.Error!.Message, Severity.Error);

@@ -16,7 +16,9 @@ public sealed partial class NodesPage
 
     protected override async Task LoadAsync()
     {
-        foreach (var node in await Queries.ListAsync(CancellationToken.None))
+        var nodes = await Queries.ListAsync(CancellationToken.None);
+        _nodes.Clear();
+        foreach (var node in nodes)
         {
             _nodes[node.Id] = node;
         }

@@ -27,6 +27,7 @@ public sealed partial class VmsPage
     protected override async Task LoadAsync()
     {
         var page = await Queries.ListAsync(new VmFilter(Limit: VmFilter.MaxLimit), Access, CancellationToken.None);
+        _vms.Clear();
         if (!page.IsSuccess)
         {
             Snackbar.Add(page.Error!.Message, Severity.Error);

@@ -9,7 +9,9 @@ namespace NovaCron.Web.Components.Shared;
 
 /// <summary>Base of components that show a snapshot from the query classes and then follow <see cref="ClusterStateFeed"/>.
 /// It subscribes before loading and replays the changes that arrived while loading, so nothing published between the
-/// read and the subscription is lost. Changes are applied on the renderer's context, never concurrently with a render.</summary>
+/// read and the subscription is lost. Changes are applied on the renderer's context, never concurrently with a render.
+/// When access data changes anywhere, the person's access is read again and, if theirs changed, the snapshot too: a
+/// removed membership hides that project at once in an open tab, and its live changes stop.</summary>
 public abstract class LiveComponentBase : ComponentBase, IDisposable
 {
     private readonly List<ClusterEvent> _pending = [];
@@ -24,6 +26,9 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     [Inject]
     public required CircuitActor Circuit { get; init; }
 
+    [Inject]
+    public required Infrastructure.Persistence.AccessChangeSignal AccessChanges { get; init; }
+
     /// <summary>The signed-in person and what they may do; loaded before the first snapshot.</summary>
     protected Actor Actor { get; private set; } = new("anonymous", "ui", UserAccess.None);
 
@@ -32,8 +37,31 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
     /// <summary>What the snapshot depends on (for example a route id); the snapshot is read again when it changes.</summary>
     protected virtual object? SnapshotKey => null;
 
-    protected override void OnInitialized() =>
+    protected override void OnInitialized()
+    {
         _subscription = Feed.Subscribe(change => InvokeAsync(() => Receive(change)));
+        AccessChanges.Changed += OnAccessChanged;
+    }
+
+    private void OnAccessChanged() => _ = InvokeAsync(ReloadIfAccessChangedAsync);
+
+    private async Task ReloadIfAccessChangedAsync()
+    {
+        if (!_hasLoaded || _loading)
+        {
+            return;
+        }
+
+        var before = Actor.Access;
+        var actor = await Circuit.RefreshAsync();
+        if (actor.Access.SameAs(before))
+        {
+            return;
+        }
+
+        await LoadSnapshotAsync(actor);
+        StateHasChanged();
+    }
 
     protected override async Task OnParametersSetAsync()
     {
@@ -43,17 +71,24 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
             return;
         }
 
+        await LoadSnapshotAsync(await Circuit.GetAsync());
+        _loadedKey = key;
+    }
+
+    /// <summary>Reads the snapshot as <paramref name="actor"/>, holding back changes that arrive meanwhile and applying
+    /// them afterwards.</summary>
+    private async Task LoadSnapshotAsync(Actor actor)
+    {
         _loading = true;
         try
         {
-            Actor = await Circuit.GetAsync();
+            Actor = actor;
             await LoadAsync();
         }
         finally
         {
             _loading = false;
             _hasLoaded = true;
-            _loadedKey = key;
         }
 
         foreach (var change in _pending)
@@ -64,7 +99,8 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
         _pending.Clear();
     }
 
-    /// <summary>Reads the snapshot from the query classes.</summary>
+    /// <summary>Reads the snapshot from the query classes, replacing whatever was shown (it runs again when the
+    /// person's access changes).</summary>
     protected abstract Task LoadAsync();
 
     /// <summary>Applies one change to the snapshot; returns whether anything shown changed.</summary>
@@ -81,6 +117,7 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
         if (disposing)
         {
             _subscription?.Dispose();
+            AccessChanges.Changed -= OnAccessChanged;
         }
     }
 
