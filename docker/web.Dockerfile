@@ -11,6 +11,9 @@ WORKDIR /app
 COPY --from=build /app .
 ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     NovaCron__DataDirectory=/var/lib/novacron
+# The data directory holds the generated first-admin password, the data-protection keys that sign cookies, and boot
+# images; it must belong to the unprivileged user the server runs as.
+RUN mkdir -p /var/lib/novacron/images && chown -R app:app /var/lib/novacron && chmod 0700 /var/lib/novacron
 VOLUME /var/lib/novacron
 EXPOSE 8080
 USER app

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using NovaCron.Domain.Agents;
@@ -35,6 +36,11 @@ public static class ControlPlaneSetup
         var dataDirectory = builder.Configuration[$"{NovaCronOptions.SectionName}:{nameof(NovaCronOptions.DataDirectory)}"] ?? NovaCronOptions.DefaultDataDirectory();
         var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.Services.AddNovaCronPersistence(database, dataDirectory);
+        // Keys that protect sign-in cookies and antiforgery tokens survive restarts and container rebuilds, so a
+        // restart does not sign everybody out; the folder is readable by the server's user only.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("NovaCron")
+            .PersistKeysToFileSystem(PrivateDirectory(Path.Combine(dataDirectory, "keys")));
 
         builder.Services.AddNovaCronFeatures();
         builder.Services.AddHostedService<OperationSupervisor>();
@@ -137,5 +143,16 @@ public static class ControlPlaneSetup
         // Our own Content-Security-Policy already says frame-ancestors 'none'; Blazor's default adds a second, laxer one.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return app;
+    }
+
+    private static DirectoryInfo PrivateDirectory(string path)
+    {
+        var directory = Directory.CreateDirectory(path);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return directory;
     }
 }

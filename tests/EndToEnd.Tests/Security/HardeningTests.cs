@@ -35,6 +35,19 @@ public sealed class HardeningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DataProtectionKeys_AfterAPageIsServed_PersistInAPrivateFolderOfTheDataDirectory()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _stack.Anonymous.GetAsync("/account/login")).StatusCode);
+
+        var keys = Path.Combine(_stack.DataDirectory, "keys");
+        Assert.NotEmpty(Directory.GetFiles(keys, "key-*.xml"));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(keys));
+        }
+    }
+
+    [Fact]
     public async Task SignInForm_PostedWithoutAntiforgeryToken_RefusedAndNobodySignedIn()
     {
         var response = await PostSignInAsync(_stack.AdminPassword);
