@@ -87,10 +87,22 @@ public sealed class TwoFactorSignInTests : IAsyncLifetime
         await page.WaitForURLAsync(new Uri(ServerAddress, "/").ToString());
         await page.Locator("#circuit-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
         Assert.Equal(NovaCronStack.AdminUserName, await page.Locator("#user-menu-name").InnerTextAsync());
+        // Turning it off takes the password: a wrong one leaves it on.
+        await page.GotoAsync(new Uri(ServerAddress, "/account/manage").ToString());
+        await page.Locator("#disable-2fa-password").FillAsync("not-the-password");
+        await page.Locator("#disable-2fa").ClickAsync();
+        await Assertions.Expect(page.GetByText("The password is wrong")).ToBeVisibleAsync();
+        Assert.Contains("on", await page.Locator("#two-factor-status").InnerTextAsync(), StringComparison.Ordinal);
+        await page.Locator("#disable-2fa-password").FillAsync(_stack.AdminPassword);
+        await page.Locator("#disable-2fa").ClickAsync();
+        await Assertions.Expect(page.Locator("#two-factor-status")).ToContainTextAsync("off");
+
         var factory = _stack.WebServices.GetRequiredService<IDbContextFactory<NovaCronDbContext>>();
         await using (var db = await factory.CreateDbContextAsync())
         {
             Assert.True(await db.AuditRecords.AnyAsync(r => r.Action == "account.enable-2fa" && r.Actor == NovaCronStack.AdminUserName && r.Result == AuditResult.Succeeded));
+            Assert.True(await db.AuditRecords.AnyAsync(r => r.Action == "account.disable-2fa" && r.Result == AuditResult.Failed));
+            Assert.True(await db.AuditRecords.AnyAsync(r => r.Action == "account.disable-2fa" && r.Result == AuditResult.Succeeded));
         }
 
         Assert.Empty(_cspViolations);

@@ -48,10 +48,14 @@ public sealed partial class Manage
     [SupplyParameterFromForm(FormName = "enable-2fa")]
     public VerifyInput Verify { get; set; } = default!;
 
+    [SupplyParameterFromForm(FormName = "disable-2fa")]
+    public DisableInput Disable { get; set; } = default!;
+
     protected override async Task OnInitializedAsync()
     {
         Password ??= new();
         Verify ??= new();
+        Disable ??= new();
         if (await UserManager.GetUserAsync(HttpContext.User) is not { } user)
         {
             Navigation.NavigateTo("/account/login");
@@ -124,6 +128,15 @@ public sealed partial class Manage
 
     private async Task DisableAsync()
     {
+        // Whoever sits at an unlocked, signed-in browser must not be able to strip the second factor.
+        if (!await UserManager.CheckPasswordAsync(_user, Disable.Password))
+        {
+            Disable = new DisableInput();
+            await ReportAsync("account.disable-2fa", "The password is wrong; two-factor authentication stays on.", failed: true);
+            return;
+        }
+
+        Disable = new DisableInput();
         await UserManager.SetTwoFactorEnabledAsync(_user, false);
         await UserManager.ResetAuthenticatorKeyAsync(_user);
         await SignInManager.RefreshSignInAsync(_user);
@@ -177,6 +190,12 @@ public sealed partial class Manage
 
         [Required(ErrorMessage = "Enter the new password again.")]
         public string Confirm { get; set; } = string.Empty;
+    }
+
+    public sealed class DisableInput
+    {
+        [Required(ErrorMessage = "Enter your password.")]
+        public string Password { get; set; } = string.Empty;
     }
 
     public sealed class VerifyInput
