@@ -58,6 +58,22 @@ public sealed class HardeningTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignInForm_WrongPassword_IsNotSentBackInThePage()
+    {
+        const string Guess = "guessed-Passw0rd-42";
+        var form = await _stack.Anonymous.GetStringAsync("/account/login");
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(antiforgery);
+
+        var response = await PostSignInAsync(Guess, antiforgery);
+
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("The user name or the password is wrong.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain(Guess, page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignInPage_EleventhPostWithinAMinute_Answers429()
     {
         var statuses = new List<HttpStatusCode>();
@@ -92,13 +108,21 @@ public sealed class HardeningTests : IAsyncLifetime
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
     }
 
-    private async Task<HttpResponseMessage> PostSignInAsync(string password) =>
-        await _stack.Anonymous.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+    private async Task<HttpResponseMessage> PostSignInAsync(string password, string? antiforgery = null)
+    {
+        var fields = new Dictionary<string, string>
         {
             ["_handler"] = "login",
             ["Input.UserName"] = NovaCronStack.AdminUserName,
             ["Input.Password"] = password,
-        }));
+        };
+        if (antiforgery is not null)
+        {
+            fields["__RequestVerificationToken"] = antiforgery;
+        }
+
+        return await _stack.Anonymous.PostAsync("/account/login", new FormUrlEncodedContent(fields));
+    }
 
     private async Task<T> InDbAsync<T>(Func<NovaCronDbContext, Task<T>> query)
     {

@@ -53,6 +53,8 @@ public sealed partial class Login
             return;
         }
 
+        // A refused password is never sent back to the browser inside the form.
+        Input.Password = string.Empty;
         _message = result.IsLockedOut
             ? "This account is locked after too many wrong passwords. Try again in 15 minutes."
             : result.IsNotAllowed

@@ -94,6 +94,7 @@ public sealed partial class Manage
     {
         if (Password.New != Password.Confirm)
         {
+            Password = new PasswordInput();
             await ReportAsync("account.change-password", "The two new passwords differ.", failed: true);
             return;
         }
@@ -101,6 +102,8 @@ public sealed partial class Manage
         var result = await UserManager.ChangePasswordAsync(_user, Password.Current, Password.New);
         if (!result.Succeeded)
         {
+            // Passwords are never sent back to the browser inside the form.
+            Password = new PasswordInput();
             await ReportAsync("account.change-password", string.Join(" ", result.Errors.Select(e => e.Description)), failed: true);
             return;
         }
