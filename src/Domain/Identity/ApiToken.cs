@@ -52,6 +52,12 @@ public sealed class ApiToken
             return Error.Validation("token.expiry", $"A token must expire in the future and within {MaxLifetimeDays} days.");
         }
 
+        // A leaked short-lived token must not be able to mint a long-lived one.
+        if (owner.TokenExpiresAt is { } creatorExpires && expiresAt > creatorExpires)
+        {
+            return Error.Validation("token.outlives-creator", $"A token made with another token cannot outlive it: this one expires at {creatorExpires:u}.");
+        }
+
         // A token limited to some permissions can only make tokens limited the same way or further.
         permissions ??= owner.TokenLimit?.ToList();
         if (permissions is not null)

@@ -16,14 +16,19 @@ public sealed class UserAccess
         string userName,
         IEnumerable<string> globalPermissions,
         IEnumerable<(ProjectId Project, IEnumerable<string> Permissions)> memberships,
-        IEnumerable<string>? tokenLimit = null)
+        IEnumerable<string>? tokenLimit = null,
+        DateTimeOffset? tokenExpiresAt = null)
     {
         UserId = userId;
         UserName = userName;
         _global = globalPermissions.ToHashSet(StringComparer.Ordinal);
         _byProject = memberships.GroupBy(m => m.Project).ToDictionary(g => g.Key, g => g.SelectMany(m => m.Permissions).ToHashSet(StringComparer.Ordinal));
         _tokenLimit = tokenLimit?.ToHashSet(StringComparer.Ordinal);
+        TokenExpiresAt = tokenExpiresAt;
     }
+
+    /// <summary>When the API token this caller acts through expires; null when not acting through a token.</summary>
+    public DateTimeOffset? TokenExpiresAt { get; }
 
     public Guid UserId { get; }
 

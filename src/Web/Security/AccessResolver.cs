@@ -18,10 +18,11 @@ public sealed class AccessResolver(IDbContextFactory<NovaCronDbContext> dbFactor
         }
 
         var tokenLimit = principal.FindFirstValue(NovaCronClaims.TokenPermissions);
-        return cache.GetOrLoadAsync($"{userId}|{tokenLimit}", () => LoadAsync(userId, tokenLimit, cancellationToken));
+        DateTimeOffset? tokenExpires = long.TryParse(principal.FindFirstValue(NovaCronClaims.TokenExpiresAt), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+        return cache.GetOrLoadAsync($"{userId}|{tokenLimit}|{seconds}", () => LoadAsync(userId, tokenLimit, tokenExpires, cancellationToken));
     }
 
-    private async Task<UserAccess> LoadAsync(Guid userId, string? tokenLimit, CancellationToken cancellationToken)
+    private async Task<UserAccess> LoadAsync(Guid userId, string? tokenLimit, DateTimeOffset? tokenExpires, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
@@ -39,6 +40,7 @@ public sealed class AccessResolver(IDbContextFactory<NovaCronDbContext> dbFactor
             user.UserName ?? userId.ToString(),
             global,
             memberships.Select(m => (m.ProjectId, (IEnumerable<string>)(permissionsOf.TryGetValue(m.RoleId.Value, out var p) ? p : []))),
-            tokenLimit?.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            tokenLimit?.Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            tokenExpires);
     }
 }

@@ -78,6 +78,7 @@ public sealed partial class ApiTokenAuthenticationHandler(
             new(ClaimTypes.NameIdentifier, owner.Id.ToString()),
             new(ClaimTypes.Name, owner.UserName ?? owner.Id.ToString()),
             new(NovaCronClaims.TokenId, apiToken.Id.ToString()),
+            new(NovaCronClaims.TokenExpiresAt, apiToken.ExpiresAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         if (apiToken.Permissions is { } limited)
         {

@@ -6,6 +6,9 @@ public static class NovaCronClaims
     /// <summary>Space-separated permissions an API token is limited to (absent: the owner's full permissions).</summary>
     public const string TokenPermissions = "nc:token-permissions";
 
+    /// <summary>When the API token the request authenticated with expires, in Unix seconds.</summary>
+    public const string TokenExpiresAt = "nc:token-expires";
+
     /// <summary>The id of the API token the request authenticated with.</summary>
     public const string TokenId = "nc:token-id";
 

@@ -47,7 +47,7 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         await CallAsync("DELETE", "/api/v1/roles/{id:guid}", $"/api/v1/roles/{roleId}", null);
         await CallAsync("DELETE", "/api/v1/projects/{id:guid}", $"/api/v1/projects/{projectId}", null);
 
-        var token = await CallAsync("POST", "/api/v1/tokens/", "/api/v1/tokens", new { name = "walk", expiresAt = DateTimeOffset.UtcNow.AddDays(1), permissions = (string[]?)null });
+        var token = await CallAsync("POST", "/api/v1/tokens/", "/api/v1/tokens", new { name = "walk", expiresAt = DateTimeOffset.UtcNow.AddHours(1), permissions = (string[]?)null });
         await CallAsync("POST", "/api/v1/tokens/{id:guid}/revoke", $"/api/v1/tokens/{token.GetProperty("token").GetProperty("id").GetString()}/revoke", null);
         var enrollment = await CallAsync("POST", "/api/v1/enrollment-tokens/", "/api/v1/enrollment-tokens", new { description = "walk" });
         await CallAsync("POST", "/api/v1/enrollment-tokens/{id:guid}/revoke", $"/api/v1/enrollment-tokens/{enrollment.GetProperty("token").GetProperty("id").GetString()}/revoke", null);

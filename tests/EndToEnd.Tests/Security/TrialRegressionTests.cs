@@ -25,7 +25,7 @@ public sealed class TrialRegressionTests : IAsyncLifetime
     {
         var limited = await _stack.ClientForNewUserAsync("limited", Role.BuiltIn[0].Id, [], tokenPermissions: [Permissions.VmRead]);
 
-        var response = await limited.PostAsJsonAsync("/api/v1/tokens", new { name = "escape", expiresAt = DateTimeOffset.UtcNow.AddDays(1), permissions = (string[]?)null }, NovaCronStack.Json);
+        var response = await limited.PostAsJsonAsync("/api/v1/tokens", new { name = "escape", expiresAt = DateTimeOffset.UtcNow.AddHours(1), permissions = (string[]?)null }, NovaCronStack.Json);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var created = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -34,6 +34,19 @@ public sealed class TrialRegressionTests : IAsyncLifetime
         using var escaped = new HttpClient { BaseAddress = _stack.BaseAddress };
         escaped.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.GetProperty("secret").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await escaped.PostAsJsonAsync("/api/v1/roles", new { name = "x", permissions = new[] { Permissions.VmRead } }, NovaCronStack.Json)).StatusCode);
+    }
+
+    [Fact]
+    public async Task CreateToken_FromShortLivedToken_CannotOutliveItButMayExpireSooner()
+    {
+        var shortLived = await _stack.ClientWithTokenAsync(await _stack.AdminIdAsync(), null, TimeSpan.FromHours(1));
+
+        var longer = await shortLived.PostAsJsonAsync("/api/v1/tokens", new { name = "long", expiresAt = DateTimeOffset.UtcNow.AddDays(30), permissions = (string[]?)null }, NovaCronStack.Json);
+        var sooner = await shortLived.PostAsJsonAsync("/api/v1/tokens", new { name = "short", expiresAt = DateTimeOffset.UtcNow.AddMinutes(30), permissions = (string[]?)null }, NovaCronStack.Json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, longer.StatusCode);
+        Assert.EndsWith("token.outlives-creator", (await longer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, sooner.StatusCode);
     }
 
     [Fact]
