@@ -58,7 +58,12 @@ public static class ControlPlaneSetup
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<RequestProblemHandler>();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            // A number written as a string ("vCpus": "2") is a client bug worth reporting, not guessing around.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // The security headers set X-Frame-Options: DENY on every response; antiforgery would add a second, conflicting one.

@@ -256,7 +256,8 @@ public sealed class NovaCronStack : IAsyncDisposable
                 web.UseSetting("Database:ConnectionString", new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Database = _postgresDatabase }.ConnectionString);
             }
         });
-        _web.UseKestrel(0);
+        // An explicit loopback listener on port 0: a free port per stack, so test processes never compete for one.
+        _web.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
         _web.StartServer();
         using (var probe = _web.CreateClient())
         {

@@ -38,7 +38,7 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
         {
             // A refused attempt to change something is itself worth recording.
             var actor = await Api.ApiActor.OfAsync(context);
-            var action = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? $"{context.Request.Method} {context.Request.Path}";
+            var action = Features.Audit.AuditActions.For(context);
             await context.RequestServices.GetRequiredService<Features.Audit.AuditLog>().RecordRefusalAsync(
                 actor, action, "request", null, context.Request.Path, null,
                 Domain.Common.Error.MissingPermission(permission ?? "(unknown)", "for this request"), context.RequestAborted);

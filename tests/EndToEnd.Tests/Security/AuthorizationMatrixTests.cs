@@ -90,19 +90,21 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EveryMutatingApiEndpoint_RefusedCall_LeavesAnAuditRecord()
+    public async Task EveryMutatingApiEndpoint_CallWithEmptyBody_LeavesAnAuditRecordUnderItsAction()
     {
         var factory = _stack.WebServices.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<NovaCron.Infrastructure.Persistence.NovaCronDbContext>>();
         var missing = new List<string>();
-        foreach (var (method, route, _) in ApiEndpoints().Where(e => e.Method != "GET"))
+        foreach (var (method, route, endpoint) in ApiEndpoints().Where(e => e.Method != "GET"))
         {
+            var name = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "(unnamed)";
+            var action = Web.Features.Audit.AuditActions.ByEndpoint.GetValueOrDefault(name, name);
             await using var db = await factory.CreateDbContextAsync();
-            var before = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.AuditRecords);
+            var before = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.AuditRecords, r => r.Action == action);
             var response = await SendAsync(_stack.Api, method, route);
-            var after = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.AuditRecords);
+            var after = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.AuditRecords, r => r.Action == action);
             if (after <= before)
             {
-                missing.Add($"{method} {route} ({(int)response.StatusCode})");
+                missing.Add($"{method} {route} ({(int)response.StatusCode}, expected a record under '{action}')");
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using NovaCron.Testing;
 
 namespace NovaCron.EndToEnd.Tests.Vms;
@@ -39,7 +40,10 @@ public sealed class ApiValidationTests : IAsyncLifetime
     [Theory]
     [InlineData("{\"name\":\"x\",", "request.malformed", null)]
     [InlineData("{\"name\":\"x\",\"vCpus\":\"two\",\"memoryMiB\":128,\"diskGiB\":1}", "request.malformed", "$.vCpus")]
-    [InlineData("[]", "request.malformed", null)]
+    [InlineData("[]", "request.malformed", "must be an object")]
+    [InlineData("\"a string\"", "request.malformed", "must be an object")]
+    [InlineData("{\"name\":\"x\",\"vCpus\":\"2\",\"memoryMiB\":128,\"diskGiB\":1}", "request.malformed", "$.vCpus")]
+    [InlineData("{\"name\":\"x\",\"vCpus\":1,\"memoryMiB\":128,\"diskGiB\":1,\"tags\":\"web\"}", "request.malformed", "$.tags")]
     public async Task CreateVm_MalformedBody_ProblemDetailsSayWhatIsWrong(string body, string code, string? mentions)
     {
         var response = await _stack.Api.PostAsync("/api/v1/vms", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
@@ -49,6 +53,8 @@ public sealed class ApiValidationTests : IAsyncLifetime
         Assert.EndsWith(code, problem.GetProperty("type").GetString(), StringComparison.Ordinal);
         var detail = problem.GetProperty("detail").GetString();
         Assert.False(string.IsNullOrWhiteSpace(detail));
+        Assert.DoesNotContain("NovaCron.", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", detail, StringComparison.Ordinal);
         if (mentions is not null)
         {
             Assert.Contains(mentions, detail, StringComparison.Ordinal);
@@ -61,7 +67,35 @@ public sealed class ApiValidationTests : IAsyncLifetime
         var response = await _stack.Api.GetAsync("/api/v1/vms?state=Bogus");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("state", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.Equal("'Bogus' is not a valid value for 'state'; use one of: " + string.Join(", ", Enum.GetNames<NovaCron.Domain.Vms.VmState>()) + ".", detail);
+    }
+
+    [Fact]
+    public async Task CreateVm_NoBody_ProblemSaysABodyIsNeededAndIsAudited()
+    {
+        var response = await _stack.Api.PostAsync("/api/v1/vms", new StringContent(string.Empty, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+        Assert.DoesNotContain("NovaCron.", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Implicit", detail, StringComparison.Ordinal);
+        var factory = _stack.WebServices.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<NovaCron.Infrastructure.Persistence.NovaCronDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        Assert.True(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.AuditRecords, r => r.Action == "vm.create" && r.Result == NovaCron.Domain.Audit.AuditResult.Failed));
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/v1/vms/not-a-guid")]
+    [InlineData("POST", "/api/v1/vms/not-a-guid/start")]
+    [InlineData("DELETE", "/api/v1/vms/not-a-guid")]
+    [InlineData("GET", "/api/v1/operations/xyz")]
+    public async Task Request_IdThatIsNotAGuid_ProblemDetails(string method, string path)
+    {
+        var response = await _stack.Api.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{(int)response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class AuditRefusalFilter(AuditLog audit) : IEndpointFilter
         var result = await next(context);
         if (!scope.Recorded && result is ProblemHttpResult { ProblemDetails: var problem } && problem.Status is >= 400 and < 500)
         {
-            var action = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? $"{http.Request.Method} {http.Request.Path}";
+            var action = AuditActions.For(http);
             var kind = problem.Status == StatusCodes.Status403Forbidden ? ErrorKind.Forbidden : ErrorKind.Validation;
             var error = new Error(kind, problem.Extensions.TryGetValue("code", out var code) ? code?.ToString() ?? "refused" : "refused", problem.Detail ?? problem.Title ?? "refused");
             await audit.RecordRefusalAsync(await ApiActor.OfAsync(http), action, "request", null, http.Request.Path, null, error, http.RequestAborted);
