@@ -119,6 +119,31 @@ public sealed class ApiValidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartOrDeleteVm_NodeOffline_Answers503AndQueuesNothing()
+    {
+        var created = await _stack.Api.PostAsJsonAsync("/api/v1/vms", new { name = "stranded", vCpus = 1, memoryMiB = 128, diskGiB = 1, start = false }, NovaCronStack.Json);
+        var vm = (await created.Content.ReadFromJsonAsync<NovaCron.Web.Realtime.VmView>(NovaCronStack.Json))!;
+        await Eventually.GetAsync(() => _stack.GetVmAsync(vm.Id)!, v => v is { State: NovaCron.Domain.Vms.VmState.Stopped, ActiveOperationId: null }, TimeSpan.FromSeconds(30), "the VM to be provisioned");
+        await _stack.StopAgentAsync();
+        await Eventually.TrueAsync(
+            async () => (await _stack.GetAsync<List<NovaCron.Web.Realtime.NodeView>>("/api/v1/nodes"))!.Single().Status == NovaCron.Domain.Nodes.NodeStatus.Offline,
+            TimeSpan.FromSeconds(60),
+            "the node to go offline");
+
+        var start = await _stack.Api.PostAsync($"/api/v1/vms/{vm.Id}/start", null);
+        var delete = await _stack.Api.DeleteAsync($"/api/v1/vms/{vm.Id}");
+
+        foreach (var response in new[] { start, delete })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.EndsWith("node.offline", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
+        }
+
+        var after = await _stack.GetVmAsync(vm.Id);
+        Assert.Equal((NovaCron.Domain.Vms.VmState.Stopped, (Guid?)null), (after.State, after.ActiveOperationId));
+    }
+
+    [Fact]
     public async Task StartVm_UnknownId_NotFound()
     {
         var response = await _stack.Api.PostAsync($"/api/v1/vms/{Guid.NewGuid()}/start", null);

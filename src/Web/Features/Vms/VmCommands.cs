@@ -90,7 +90,8 @@ public static class VmCommands
     };
 
     /// <summary>Loads a VM the actor acts on. A VM the actor cannot see is reported as missing, so its existence does not
-    /// leak across projects; one the actor sees but may not act on is refused naming <paramref name="permission"/>.</summary>
+    /// leak across projects; one the actor sees but may not act on is refused naming <paramref name="permission"/>; one
+    /// whose node is offline is refused at once (503) rather than queued for an agent that is not there.</summary>
     public static async Task<Result<VirtualMachine>> FindForActionAsync(NovaCronDbContext db, Guid vmId, Features.Actor actor, string permission, CancellationToken cancellationToken)
     {
         var id = new VmId(vmId);
@@ -105,7 +106,18 @@ public static class VmCommands
             return Error.MissingPermission(permission, $"on VM '{vm.Name}'");
         }
 
-        return vm.NodeId is null ? Error.Conflict("vm.not-placed", $"VM '{vm.Name}' is not placed on a node yet.") : vm;
+        if (vm.NodeId is not { } nodeId)
+        {
+            return Error.Conflict("vm.not-placed", $"VM '{vm.Name}' is not placed on a node yet.");
+        }
+
+        var node = await db.Nodes.AsNoTracking().Where(n => n.Id == nodeId).Select(n => new { n.Name, n.Status }).SingleOrDefaultAsync(cancellationToken);
+        if (node is null || node.Status == NodeStatus.Offline)
+        {
+            return Error.Unavailable("node.offline", $"VM '{vm.Name}' is on node '{node?.Name ?? nodeId.ToString()}', which is offline; try again when its agent is back.");
+        }
+
+        return vm;
     }
 
     /// <summary>What a project's VMs that are not deleted hold.</summary>
