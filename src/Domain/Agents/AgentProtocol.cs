@@ -68,8 +68,10 @@ public sealed record AgentWelcome(NodeId NodeId, TimeSpan HeartbeatInterval, IRe
 /// <summary>Periodic liveness with current host load.</summary>
 public sealed record AgentHeartbeat(DateTimeOffset At, double CpuLoad, long MemoryUsedMiB, int RunningVms);
 
-/// <summary>A fact the agent observed about a VM (QMP event, QMP status, process exit).</summary>
-public sealed record VmStateReport(VmId VmId, VmObservation State, string Reason, DateTimeOffset At);
+/// <summary>A fact the agent observed about a VM (QMP event, QMP status, process exit). <paramref name="Fault"/> says
+/// what went wrong when the observation was not asked for, for example QEMU dying with a non-zero exit code while
+/// nobody stopped it; the VM then shows it as its last error.</summary>
+public sealed record VmStateReport(VmId VmId, VmObservation State, string Reason, DateTimeOffset At, string? Fault = null);
 
 /// <summary>Console output of a VM's serial port, as text.</summary>
 public sealed record ConsoleChunk(VmId VmId, string Text, DateTimeOffset At);

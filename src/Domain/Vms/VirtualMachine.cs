@@ -157,12 +157,16 @@ public sealed class VirtualMachine
     }
 
     /// <summary>The agent reported a fact about the hypervisor.</summary>
-    public void Observe(VmObservation observation, DateTimeOffset now, string reason)
+    public void Observe(VmObservation observation, DateTimeOffset now, string reason, string? fault = null)
     {
         var next = VmStateMachine.Observe(State, observation);
         if (observation == VmObservation.Failed)
         {
             LastError = reason;
+        }
+        else if (fault is not null)
+        {
+            LastError = fault;
         }
         else if (next is VmState.Running or VmState.Stopped)
         {

@@ -104,6 +104,22 @@ public sealed class VmLifecycleTests : IAsyncLifetime
         await _stack.WaitForVmStateAsync(vm.Id, VmState.Paused, TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task QemuKilled_WhileRunning_VmStoppedWithTheFaultAsLastErrorUntilNextStart()
+    {
+        var vm = await CreateAsync("crash-test");
+        await _stack.WaitForVmStateAsync(vm.Id, VmState.Running, BootTimeout);
+        var pid = Assert.Single(NovaCronStack.QemuProcessesUnder(_stack.DataDirectory));
+
+        System.Diagnostics.Process.GetProcessById(pid).Kill();
+
+        var crashed = await _stack.WaitForVmStateAsync(vm.Id, VmState.Stopped, TimeSpan.FromSeconds(30));
+        Assert.Contains("exited unexpectedly with code 137", crashed.LastError, StringComparison.Ordinal);
+        await ActAsync(vm.Id, "start");
+        var restarted = await _stack.WaitForVmStateAsync(vm.Id, VmState.Running, BootTimeout);
+        Assert.Null(restarted.LastError);
+    }
+
     private async Task<VmView> CreateAsync(string name)
     {
         var response = await _stack.Api.PostAsJsonAsync("/api/v1/vms", new { name, vCpus = 1, memoryMiB = 256, diskGiB = 1 }, NovaCronStack.Json);

@@ -410,10 +410,16 @@ public sealed partial class QemuHypervisor(QemuHypervisorSettings settings, IHyp
     private async Task WatchExitAsync(QemuVm vm)
     {
         string reason;
+        string? fault = null;
         if (vm.Process is { } process)
         {
             await process.WaitForExitAsync(CancellationToken.None);
             reason = $"QEMU exited with code {process.ExitCode}";
+            // A power-down, quit or kill we asked for is no fault; QEMU dying on its own with a failure code is.
+            if (process.ExitCode != 0 && !vm.ShuttingDown)
+            {
+                fault = $"QEMU exited unexpectedly with code {process.ExitCode}";
+            }
         }
         else
         {
@@ -437,10 +443,10 @@ public sealed partial class QemuHypervisor(QemuHypervisorSettings settings, IHyp
             return;
         }
 
-        await OnExitedAsync(vm, reason);
+        await OnExitedAsync(vm, reason, fault);
     }
 
-    private async Task OnExitedAsync(QemuVm vm, string reason)
+    private async Task OnExitedAsync(QemuVm vm, string reason, string? fault = null)
     {
         if (!vm.MarkExited())
         {
@@ -467,7 +473,7 @@ public sealed partial class QemuHypervisor(QemuHypervisorSettings settings, IHyp
         }
 
         LogExited(logger, vm.Id, reason);
-        events.StateObserved(new VmStateReport(vm.Id, VmObservation.Stopped, reason, DateTimeOffset.UtcNow));
+        events.StateObserved(new VmStateReport(vm.Id, VmObservation.Stopped, reason, DateTimeOffset.UtcNow, fault));
         vm.Exited.TrySetResult();
     }
 

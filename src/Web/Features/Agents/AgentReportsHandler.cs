@@ -125,7 +125,7 @@ public sealed partial class AgentReportsHandler(
             }
 
             var before = vm.State;
-            vm.Observe(report.State, clock.GetUtcNow(), report.Reason);
+            vm.Observe(report.State, clock.GetUtcNow(), report.Reason, report.Fault);
             if (vm.State != before)
             {
                 await audit.RecordAsync(db, AgentActor(nodeId), "vm.state", "vm", vm.Id.ToString(), vm.Name, vm.ProjectId.Value, AuditResult.Succeeded,
