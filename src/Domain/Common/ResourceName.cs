@@ -32,3 +32,18 @@ public static partial class ResourceName
         return Result.Success();
     }
 }
+
+/// <summary>Free-text descriptions: trimmed, at most <see cref="MaxLength"/> characters, so a description cannot be
+/// used to store or show megabytes.</summary>
+public static class Description
+{
+    public const int MaxLength = 500;
+
+    public static Result<string> Validate(string? text, string what)
+    {
+        var trimmed = (text ?? string.Empty).Trim();
+        return trimmed.Length > MaxLength
+            ? Error.Validation($"{what}.description", $"A {what} description has at most {MaxLength} characters; this one has {trimmed.Length}.")
+            : trimmed;
+    }
+}

@@ -61,7 +61,13 @@ public sealed class Role
             return Error.Conflict("role.built-in", $"'{name}' is a built-in role.");
         }
 
-        var role = new Role { Id = RoleId.New(), Name = name, Description = description.Trim() };
+        var validDescription = Common.Description.Validate(description, "role");
+        if (!validDescription.IsSuccess)
+        {
+            return validDescription.Error!;
+        }
+
+        var role = new Role { Id = RoleId.New(), Name = name, Description = validDescription.Value! };
         var set = role.SetPermissions(permissions);
         return set.IsSuccess ? role : set.Error!;
     }

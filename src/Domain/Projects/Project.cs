@@ -74,7 +74,13 @@ public sealed class Project
             return validQuota.Error!;
         }
 
-        return new Project { Id = id, Name = name, Description = description.Trim(), Quota = quota, CreatedAt = now };
+        var validDescription = Common.Description.Validate(description, "project");
+        if (!validDescription.IsSuccess)
+        {
+            return validDescription.Error!;
+        }
+
+        return new Project { Id = id, Name = name, Description = validDescription.Value!, Quota = quota, CreatedAt = now };
     }
 
     public Result SetQuota(Quota quota)
@@ -89,7 +95,17 @@ public sealed class Project
         return Result.Success();
     }
 
-    public void Describe(string description) => Description = description.Trim();
+    public Result Describe(string description)
+    {
+        var valid = Common.Description.Validate(description, "project");
+        if (!valid.IsSuccess)
+        {
+            return valid.Error!;
+        }
+
+        Description = valid.Value!;
+        return Result.Success();
+    }
 
     /// <summary>Refuses a request that would take the project over a limit, naming the limit and by how much.</summary>
     public Result AdmitVm(ProjectUsage usage, Capacity request)

@@ -75,7 +75,11 @@ public sealed class UpdateProjectHandler(IDbContextFactory<NovaCronDbContext> db
             return quota.Error!;
         }
 
-        project.Describe(request.Description ?? string.Empty);
+        var described = project.Describe(request.Description ?? string.Empty);
+        if (!described.IsSuccess)
+        {
+            return described.Error!;
+        }
         await audit.RecordAsync(db, actor, "project.update", "project", project.Id.ToString(), project.Name, projectId, AuditResult.Succeeded, ProjectErrors.Describe(project.Quota), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return (await ProjectQueries.ViewsAsync(db, [project.Id], cancellationToken))[0];
