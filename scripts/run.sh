@@ -34,7 +34,14 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+stop_on_signal() {
+  trap - INT TERM
+  echo "[run] stopping the control plane and the agent; running guests keep running" >&2
+  cleanup
+  exit 0
+}
+trap cleanup EXIT
+trap stop_on_signal INT TERM
 
 echo "[run] step 4/5: starting the control plane on $url"
 (cd "$out/web" && ASPNETCORE_URLS="$url" NovaCron__DataDirectory="$data_dir" Agents__EnrollmentToken="$token" \
