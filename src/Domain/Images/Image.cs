@@ -49,13 +49,20 @@ public sealed class Image
             return valid.Error!;
         }
 
-        if (format is not ("qcow2" or "raw"))
+        var supported = ValidateDiskFormat(format);
+        if (!supported.IsSuccess)
         {
-            return Error.Validation("image.format", $"Image format must be qcow2 or raw; got '{format}'.");
+            return supported.Error!;
         }
 
         return new Image { Id = ImageId.New(), Name = name, Kind = ImageKind.Disk, Path = path, Format = format, CreatedAt = now };
     }
+
+    /// <summary>Disk images are <c>qcow2</c> or <c>raw</c>: the only formats the nodes put an overlay on.</summary>
+    public static Result ValidateDiskFormat(string format) =>
+        format is "qcow2" or "raw"
+            ? Result.Success()
+            : Error.Validation("image.format-unsupported", $"The image format '{format}' is not supported: disk images must be qcow2 or raw.");
 
     public static Result<Image> RegisterKernel(string name, string kernelPath, string initrdPath, string commandLine, DateTimeOffset now)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -23,7 +22,7 @@ public sealed class UserImageAndPostgresTests : IAsyncLifetime
     public async Task CreateVm_FromRegisteredDiskImage_BootsFromItOnAnOverlay(string format)
     {
         var imagePath = Path.Combine(_stack.UserImages, $"user-disk.{format}");
-        await RunAsync("bash", Path.Combine(TestPaths.RepositoryRoot(), "scripts", "make-bootable-disk.sh"), Path.Combine(await TestPaths.EnsureGuestImagesAsync(), "novacron-test-guest"), imagePath, format);
+        await Tool.RunAsync("bash", Path.Combine(TestPaths.RepositoryRoot(), "scripts", "make-bootable-disk.sh"), Path.Combine(await TestPaths.EnsureGuestImagesAsync(), "novacron-test-guest"), imagePath, format);
         var register = await _stack.Api.PostAsJsonAsync("/api/v1/images", new { name = $"user-{format}", path = imagePath }, NovaCronStack.Json);
         Assert.Equal(HttpStatusCode.Created, register.StatusCode);
         Assert.Equal(format, (await register.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("format").GetString());
@@ -37,7 +36,7 @@ public sealed class UserImageAndPostgresTests : IAsyncLifetime
         Assert.Contains("NOVACRON-GUEST BOOTED", console, StringComparison.Ordinal);
         Assert.Contains("NOVACRON-DISK not-blank: left untouched", console, StringComparison.Ordinal);
 
-        var info = JsonDocument.Parse(await RunAsync("qemu-img", "info", "--output=json", "-U", Path.Combine(_stack.DataDirectory, "vms", vm.Id.ToString(), "disk.qcow2")));
+        var info = JsonDocument.Parse(await Tool.RunAsync("qemu-img", "info", "--output=json", "-U", Path.Combine(_stack.DataDirectory, "vms", vm.Id.ToString(), "disk.qcow2")));
         Assert.Equal(imagePath, info.RootElement.GetProperty("backing-filename").GetString());
         Assert.Equal(format, info.RootElement.GetProperty("backing-filename-format").GetString());
     }
@@ -73,7 +72,7 @@ public sealed class UserImageAndPostgresTests : IAsyncLifetime
     public async Task RegisterImage_Qcow2WithBackingFile_Refused()
     {
         var path = Path.Combine(_stack.UserImages, "overlay.qcow2");
-        await RunAsync("qemu-img", "create", "-q", "-f", "qcow2", "-b", "/etc/passwd", "-F", "raw", path, "1M");
+        await Tool.RunAsync("qemu-img", "create", "-q", "-f", "qcow2", "-b", "/etc/passwd", "-F", "raw", path, "1M");
 
         var response = await _stack.Api.PostAsJsonAsync("/api/v1/images", new { name = "overlay", path }, NovaCronStack.Json);
 
@@ -83,10 +82,10 @@ public sealed class UserImageAndPostgresTests : IAsyncLifetime
     [Fact]
     public async Task RegisterImage_ClaimedFormatDoesNotMatchContent_Refused()
     {
-        var path = Path.Combine(_stack.UserImages, "text.img");
-        await File.WriteAllTextAsync(path, "not a disk");
+        var path = Path.Combine(_stack.UserImages, "plain.img");
+        await Tool.RunAsync("qemu-img", "create", "-q", "-f", "raw", path, "1M");
 
-        var response = await _stack.Api.PostAsJsonAsync("/api/v1/images", new { name = "text", path, format = "qcow2" }, NovaCronStack.Json);
+        var response = await _stack.Api.PostAsJsonAsync("/api/v1/images", new { name = "plain", path, format = "qcow2" }, NovaCronStack.Json);
 
         await AssertProblemAsync(response, "image.format-mismatch");
     }
@@ -95,15 +94,5 @@ public sealed class UserImageAndPostgresTests : IAsyncLifetime
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.EndsWith(code, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
-    }
-
-    private static async Task<string> RunAsync(string file, params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{file} failed: {await stderr}");
-        return await stdout;
     }
 }

@@ -47,34 +47,13 @@ public sealed partial class ImageCatalog(IDbContextFactory<NovaCronDbContext> db
             return Error.MissingPermission(Domain.Identity.Permissions.ImageManage, "to register images");
         }
 
-        if (string.IsNullOrWhiteSpace(request.Path) || !System.IO.Path.IsPathFullyQualified(request.Path))
+        var file = ImageFiles.Check(request.Path, request.Format, ImageRoots());
+        if (!file.IsSuccess)
         {
-            return Error.Validation("image.path", "The image path must be an absolute path on the node.");
+            return file.Error!;
         }
 
-        var inside = ImageFiles.CheckInsideRoots(request.Path, ImageRoots());
-        if (!inside.IsSuccess)
-        {
-            return inside.Error!;
-        }
-
-        if (!File.Exists(request.Path))
-        {
-            return Error.Validation("image.missing", $"No file at '{request.Path}'.");
-        }
-
-        var detected = ImageFiles.Inspect(request.Path);
-        if (!detected.IsSuccess)
-        {
-            return detected.Error!;
-        }
-
-        if (request.Format is { } claimed && claimed != detected.Value)
-        {
-            return Error.Validation("image.format-mismatch", $"The file at '{request.Path}' is {detected.Value}, not {claimed}.");
-        }
-
-        var format = detected.Value!;
+        var format = file.Value!.Format;
         var registered = Image.RegisterDisk(request.Name, request.Path, format, clock.GetUtcNow());
         if (!registered.IsSuccess)
         {
@@ -92,6 +71,31 @@ public sealed partial class ImageCatalog(IDbContextFactory<NovaCronDbContext> db
             $"{format} at {request.Path}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return ImageView.From(registered.Value!);
+    }
+
+    /// <summary>Whether a VM disk of <paramref name="diskGiB"/> may be made as an overlay on <paramref name="image"/>. A
+    /// disk image's file is checked again exactly as at registration, since it may have been replaced since (by a link
+    /// to a host file, say), and the disk must hold the image's whole virtual size: an overlay is never smaller than
+    /// its image, so a smaller recorded size would give the guest more disk than quota and placement count.</summary>
+    public Result CheckCanBackDisk(Image image, long diskGiB)
+    {
+        if (image.Kind != ImageKind.Disk)
+        {
+            return Result.Success();
+        }
+
+        var file = ImageFiles.Check(image.Path, image.Format, ImageRoots());
+        if (!file.IsSuccess)
+        {
+            return file.Error! with { Message = $"Image '{image.Name}' no longer passes the checks it was registered with: {file.Error.Message}" };
+        }
+
+        var imageGiB = file.Value!.VirtualSizeGiB;
+        return diskGiB >= imageGiB
+            ? Result.Success()
+            : Error.Validation(
+                "vm.disk-smaller-than-image",
+                $"Image '{image.Name}' has a virtual size of {imageGiB} GiB, more than the {diskGiB} GiB disk asked for; the disk must be at least {imageGiB} GiB (diskGiB {imageGiB} or more).");
     }
 
     /// <summary>Registers (or refreshes) the test guest prepared under the data directory as the default image.</summary>

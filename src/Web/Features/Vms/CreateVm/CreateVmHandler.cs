@@ -12,6 +12,7 @@ using NovaCron.Infrastructure.Persistence;
 using NovaCron.Web.Configuration;
 using NovaCron.Web.Features.Agents;
 using NovaCron.Web.Features.Audit;
+using NovaCron.Web.Features.Images;
 using NovaCron.Web.Realtime;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,7 @@ public sealed class CreateVmHandler(
     ClusterStateFeed feed,
     IOptions<NovaCronOptions> options,
     AuditLog audit,
+    ImageCatalog images,
     TimeProvider clock)
 {
     public async Task<Result<VmView>> HandleAsync(CreateVmRequest request, Actor actor, CancellationToken cancellationToken)
@@ -78,6 +80,12 @@ public sealed class CreateVmHandler(
         if (!image.IsSuccess)
         {
             return image.Error!;
+        }
+
+        var backs = images.CheckCanBackDisk(image.Value!, request.DiskGiB);
+        if (!backs.IsSuccess)
+        {
+            return backs.Error!;
         }
 
         if (await db.Vms.AnyAsync(v => v.Name == request.Name && v.ProjectId == project.Value.Id && v.State != VmState.Deleted, cancellationToken))

@@ -10,6 +10,7 @@ using NovaCron.Domain.Vms;
 using NovaCron.Infrastructure.Persistence;
 using NovaCron.Web.Configuration;
 using NovaCron.Web.Features.Audit;
+using NovaCron.Web.Features.Images;
 using NovaCron.Web.Realtime;
 
 namespace NovaCron.Web.Features.Vms.ResizeVm;
@@ -24,6 +25,7 @@ public sealed class ResizeVmHandler(
     ClusterStateFeed feed,
     IOptions<NovaCronOptions> options,
     AuditLog audit,
+    ImageCatalog images,
     TimeProvider clock)
 {
     public async Task<Result<OperationView>> HandleAsync(Guid vmId, ResizeVmRequest request, Actor actor, CancellationToken cancellationToken)
@@ -63,6 +65,18 @@ public sealed class ResizeVmHandler(
         if (!requested.IsSuccess)
         {
             return requested.Error!;
+        }
+
+        if (request.DiskGiB is not null)
+        {
+            // Growing the disk to less than its image's size would leave it at the image's size while quota and
+            // placement count the smaller one.
+            var image = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == vm.Spec.ImageId, cancellationToken);
+            var backs = image is null ? Result.Success() : images.CheckCanBackDisk(image, to.DiskGiB);
+            if (!backs.IsSuccess)
+            {
+                return backs.Error!;
+            }
         }
 
         var project = await db.Projects.SingleAsync(p => p.Id == vm.ProjectId, cancellationToken);
