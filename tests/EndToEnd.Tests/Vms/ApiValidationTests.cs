@@ -144,6 +144,22 @@ public sealed class ApiValidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartVm_Deleted_ConflictWhileItStaysReadable()
+    {
+        var created = await _stack.Api.PostAsJsonAsync("/api/v1/vms", new { name = "gone", vCpus = 1, memoryMiB = 128, diskGiB = 1, start = false }, NovaCronStack.Json);
+        var vm = (await created.Content.ReadFromJsonAsync<NovaCron.Web.Realtime.VmView>(NovaCronStack.Json))!;
+        await Eventually.GetAsync(() => _stack.GetVmAsync(vm.Id)!, v => v is { State: NovaCron.Domain.Vms.VmState.Stopped, ActiveOperationId: null }, TimeSpan.FromSeconds(30), "the VM to be provisioned");
+        Assert.Equal(HttpStatusCode.Accepted, (await _stack.Api.DeleteAsync($"/api/v1/vms/{vm.Id}")).StatusCode);
+        await _stack.WaitForVmStateAsync(vm.Id, NovaCron.Domain.Vms.VmState.Deleted, TimeSpan.FromSeconds(30));
+
+        var start = await _stack.Api.PostAsync($"/api/v1/vms/{vm.Id}/start", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, start.StatusCode);
+        Assert.EndsWith("vm.deleted", (await start.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await _stack.Api.GetAsync($"/api/v1/vms/{vm.Id}")).StatusCode);
+    }
+
+    [Fact]
     public async Task StartVm_UnknownId_NotFound()
     {
         var response = await _stack.Api.PostAsync($"/api/v1/vms/{Guid.NewGuid()}/start", null);

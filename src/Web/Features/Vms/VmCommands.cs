@@ -95,10 +95,16 @@ public static class VmCommands
     public static async Task<Result<VirtualMachine>> FindForActionAsync(NovaCronDbContext db, Guid vmId, Features.Actor actor, string permission, CancellationToken cancellationToken)
     {
         var id = new VmId(vmId);
-        var vm = await db.Vms.SingleOrDefaultAsync(v => v.Id == id && v.State != VmState.Deleted, cancellationToken);
+        var vm = await db.Vms.SingleOrDefaultAsync(v => v.Id == id, cancellationToken);
         if (vm is null || !actor.Access.Can(Domain.Identity.Permissions.VmRead, vm.ProjectId))
         {
             return Error.NotFound("vm.not-found", $"No VM with id {vmId}.");
+        }
+
+        // A deleted VM stays readable with its history (GET answers it), so acting on it is a conflict, not a 404.
+        if (vm.State == VmState.Deleted)
+        {
+            return Error.Conflict("vm.deleted", $"VM '{vm.Name}' was deleted; nothing can be done with it any more.");
         }
 
         if (!actor.Access.Can(permission, vm.ProjectId))
