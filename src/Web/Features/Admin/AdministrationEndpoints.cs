@@ -76,7 +76,7 @@ public static class AdministrationEndpoints
     private static async Task<IResult> DeleteProjectAsync(Guid id, DeleteProjectHandler handler, HttpContext http, CancellationToken ct) =>
         (await handler.HandleAsync(id, await ApiActor.OfAsync(http), ct)).ToHttp(_ => TypedResults.NoContent());
 
-    private static async Task<IResult> SetMemberAsync(Guid id, Guid userId, SetGlobalRoleRequest request, SetMembershipHandler handler, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> SetMemberAsync(Guid id, Guid userId, SetMemberRoleRequest request, SetMembershipHandler handler, HttpContext http, CancellationToken ct)
     {
         if (request.RoleId is null)
         {

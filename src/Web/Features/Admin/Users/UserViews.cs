@@ -24,3 +24,6 @@ public sealed record SetGlobalRoleRequest(Guid? RoleId);
 
 /// <summary>Gives a user a role in a project; a null <see cref="RoleId"/> removes the membership.</summary>
 public sealed record SetMembershipRequest(Guid UserId, Guid ProjectId, Guid? RoleId);
+
+/// <summary>The body of <c>PUT /projects/{id}/members/{userId}</c>: the member's role in that project.</summary>
+public sealed record SetMemberRoleRequest(Guid? RoleId);
