@@ -36,4 +36,11 @@ public static class ProblemResults
 
     public static IResult ToHttp<T>(this Result<T> result, Func<T, IResult> onSuccess) =>
         result.IsSuccess ? onSuccess(result.Value!) : result.Error!.ToProblem();
+
+    /// <summary>The one item of a list the caller may see whose id is <paramref name="id"/>: 200 with it, 404 when
+    /// there is none (or the caller may not see it), the list's own error otherwise.</summary>
+    public static IResult OneOf<T>(this Result<IReadOnlyList<T>> list, Func<T, Guid> idOf, Guid id, string what) =>
+        list.ToHttp(items => items.FirstOrDefault(item => idOf(item) == id) is { } found
+            ? TypedResults.Ok(found)
+            : Error.NotFound($"{what}.not-found", $"No {what} with id {id}.").ToProblem());
 }

@@ -109,6 +109,12 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
             after.Count(r => r.Action == action) > before.Count(r => r.Action == action),
             $"{method} {pattern} succeeded but left no succeeded '{action}' audit record by its caller");
         _called.Add($"{method} {pattern}");
+        if (response.Headers.Location is { } location)
+        {
+            var created = await _stack.Api.GetAsync(location);
+            Assert.True(created.IsSuccessStatusCode, $"{method} {pattern} answered Location {location}, which answers {(int)created.StatusCode}");
+        }
+
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 

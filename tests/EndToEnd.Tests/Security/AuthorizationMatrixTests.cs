@@ -17,7 +17,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
     /// <summary>Endpoints every signed-in user may call for themselves (their own API tokens); no permission names them.
     /// Listed one by one, so a new endpoint beside them still has to declare its permission.</summary>
     private static readonly HashSet<string> SelfService =
-        ["GET /api/v1/tokens/", "POST /api/v1/tokens/", "POST /api/v1/tokens/{id:guid}/revoke"];
+        ["GET /api/v1/tokens/", "GET /api/v1/tokens/{id:guid}", "POST /api/v1/tokens/", "POST /api/v1/tokens/{id:guid}/revoke"];
 
     private NovaCronStack _stack = null!;
 

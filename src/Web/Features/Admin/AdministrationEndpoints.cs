@@ -17,6 +17,8 @@ public static class AdministrationEndpoints
     {
         var users = api.MapGroup("/users").WithTags("Users");
         users.MapGet("/", ListUsersAsync).WithName("ListUsers").RequirePermission(Permissions.UserManage);
+        users.MapGet("/{id:guid}", async (Guid id, UserQueries queries, HttpContext http, CancellationToken ct) =>
+            (await queries.ListAsync(await ApiActor.OfAsync(http), ct)).OneOf(u => u.Id, id, "user")).WithName("GetUser").RequirePermission(Permissions.UserManage);
         users.MapPost("/", CreateUserAsync).WithName("CreateUser").RequirePermission(Permissions.UserManage);
         users.MapPost("/{id:guid}/disable", (Guid id, SetUserDisabledHandler handler, HttpContext http, CancellationToken ct) => SetDisabledAsync(id, true, handler, http, ct))
             .WithName("DisableUser").RequirePermission(Permissions.UserManage);
@@ -27,6 +29,8 @@ public static class AdministrationEndpoints
 
         var projects = api.MapGroup("/projects").WithTags("Projects");
         projects.MapGet("/", ListProjectsAsync).WithName("ListProjects").RequirePermission(Permissions.ProjectManage);
+        projects.MapGet("/{id:guid}", async (Guid id, ProjectQueries queries, HttpContext http, CancellationToken ct) =>
+            (await queries.ListAsync(await ApiActor.OfAsync(http), ct)).OneOf(p => p.Id, id, "project")).WithName("GetProject").RequirePermission(Permissions.ProjectManage);
         projects.MapPost("/", CreateProjectAsync).WithName("CreateProject").RequirePermission(Permissions.UserManage);
         projects.MapPut("/{id:guid}", UpdateProjectAsync).WithName("UpdateProject").RequirePermission(Permissions.UserManage);
         projects.MapDelete("/{id:guid}", DeleteProjectAsync).WithName("DeleteProject").RequirePermission(Permissions.UserManage);
@@ -35,6 +39,8 @@ public static class AdministrationEndpoints
 
         var roles = api.MapGroup("/roles").WithTags("Roles");
         roles.MapGet("/", ListRolesAsync).WithName("ListRoles").RequirePermission(Permissions.UserManage);
+        roles.MapGet("/{id:guid}", async (Guid id, RoleQueries queries, HttpContext http, CancellationToken ct) =>
+            (await queries.ListAsync(await ApiActor.OfAsync(http), ct)).OneOf(r => r.Id, id, "role")).WithName("GetRole").RequirePermission(Permissions.UserManage);
         roles.MapPost("/", CreateRoleAsync).WithName("CreateRole").RequirePermission(Permissions.UserManage);
         roles.MapPut("/{id:guid}/permissions", SetRolePermissionsAsync).WithName("SetRolePermissions").RequirePermission(Permissions.UserManage);
         roles.MapDelete("/{id:guid}", DeleteRoleAsync).WithName("DeleteRole").RequirePermission(Permissions.UserManage);
@@ -42,6 +48,11 @@ public static class AdministrationEndpoints
         // Every signed-in user manages their own tokens: any authenticated caller (the default policy), no permission.
         var tokens = api.MapGroup("/tokens").WithTags("API tokens").RequireAuthorization();
         tokens.MapGet("/", ListTokensAsync).WithName("ListTokens");
+        tokens.MapGet("/{id:guid}", async (Guid id, TokenQueries queries, HttpContext http, CancellationToken ct) =>
+        {
+            var actor = await ApiActor.OfAsync(http);
+            return (await queries.ListAsync(actor, actor.Access.Can(Permissions.UserManage), ct)).OneOf(t => t.Id, id, "token");
+        }).WithName("GetToken");
         tokens.MapPost("/", CreateTokenAsync).WithName("CreateToken");
         tokens.MapPost("/{id:guid}/revoke", RevokeTokenAsync).WithName("RevokeToken");
 

@@ -14,6 +14,8 @@ public static class EnrollmentEndpoints
     {
         var tokens = api.MapGroup("/enrollment-tokens").WithTags("Enrollment").RequirePermission(Permissions.NodeManage);
         tokens.MapGet("/", ListAsync).WithName("ListEnrollmentTokens");
+        tokens.MapGet("/{id:guid}", async (Guid id, EnrollmentService service, CancellationToken ct) =>
+            Domain.Common.Result<IReadOnlyList<EnrollmentTokenView>>.Success(await service.ListAsync(ct)).OneOf(t => t.Id, id, "enrollment-token")).WithName("GetEnrollmentToken");
         tokens.MapPost("/", CreateAsync).WithName("CreateEnrollmentToken");
         tokens.MapPost("/{id:guid}/revoke", RevokeAsync).WithName("RevokeEnrollmentToken");
         api.MapPost("/nodes/{name}/revoke-credential", RevokeCredentialAsync).WithTags("Enrollment").WithName("RevokeNodeCredential").RequirePermission(Permissions.NodeManage);
