@@ -86,6 +86,9 @@ public static class AuthenticationSetup
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddScoped<CircuitActor>();
+        services.AddHttpContextAccessor();
+        services.AddScoped<CircuitSource>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitSource.Recorder>();
         services.AddCascadingAuthenticationState();
         services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(NovaCronClaims.Scheme).RequireAuthenticatedUser().Build())

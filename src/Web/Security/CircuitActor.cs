@@ -7,7 +7,7 @@ namespace NovaCron.Web.Security;
 /// <summary>The signed-in person of one Blazor circuit and what they may do, for pages and buttons. Scoped per circuit.
 /// The access is read again after <see cref="MaxAge"/>, so a disabled user or a removed membership takes effect in an
 /// open browser tab too; <see cref="RefreshAsync"/> reads it at once.</summary>
-public sealed class CircuitActor(AuthenticationStateProvider authentication, AccessResolver resolver)
+public sealed class CircuitActor(AuthenticationStateProvider authentication, AccessResolver resolver, CircuitSource? source = null)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
 
@@ -28,6 +28,6 @@ public sealed class CircuitActor(AuthenticationStateProvider authentication, Acc
     {
         var state = await authentication.GetAuthenticationStateAsync();
         var access = await resolver.ResolveAsync(state.User, cancellationToken);
-        return new Actor(access.UserName, "ui", access);
+        return new Actor(access.UserName, source?.Value ?? "ui", access);
     }
 }
