@@ -30,10 +30,11 @@ public sealed class NovaCronStack : IAsyncDisposable
 
     private string? _postgresDatabase;
 
-    private NovaCronStack(string dataDirectory, string nodeName)
+    private NovaCronStack(string dataDirectory, string nodeName, bool configurationEnrollmentToken)
     {
         DataDirectory = dataDirectory;
         NodeName = nodeName;
+        ConfigurationEnrollmentToken = configurationEnrollmentToken ? _token : null;
     }
 
     /// <summary>Server of the PostgreSQL runs; each stack gets its own database on it.</summary>
@@ -46,6 +47,10 @@ public sealed class NovaCronStack : IAsyncDisposable
     public string UserImages => Path.Combine(DataDirectory, "user-images");
 
     public string NodeName { get; }
+
+    /// <summary>The control plane's <c>Agents:EnrollmentToken</c>, which the stack's agent enrolls with; null when the
+    /// stack was started without one.</summary>
+    public string? ConfigurationEnrollmentToken { get; }
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -62,15 +67,23 @@ public sealed class NovaCronStack : IAsyncDisposable
 
     public IServiceProvider WebServices => _web!.Services;
 
-    public static async Task<NovaCronStack> StartAsync(bool withAgent = true, bool postgres = false)
+    /// <summary>Starts the control plane (on PostgreSQL when <paramref name="postgres"/>) and, when
+    /// <paramref name="withAgent"/>, a real agent. Without <paramref name="configurationEnrollmentToken"/> the control
+    /// plane has no <c>Agents:EnrollmentToken</c>, so only administrator-created tokens enroll; the stack's agent needs it.</summary>
+    public static async Task<NovaCronStack> StartAsync(bool withAgent = true, bool postgres = false, bool configurationEnrollmentToken = true)
     {
+        if (withAgent && !configurationEnrollmentToken)
+        {
+            throw new ArgumentException("The stack's agent enrolls with the configuration token.", nameof(configurationEnrollmentToken));
+        }
+
         var images = await TestPaths.EnsureGuestImagesAsync();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "novacron-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dataDirectory);
         Directory.CreateSymbolicLink(Path.Combine(dataDirectory, "images"), images);
         Directory.CreateDirectory(Path.Combine(dataDirectory, "user-images"));
 
-        var stack = new NovaCronStack(dataDirectory, "node-" + Guid.NewGuid().ToString("N")[..8]);
+        var stack = new NovaCronStack(dataDirectory, "node-" + Guid.NewGuid().ToString("N")[..8], configurationEnrollmentToken);
         if (postgres)
         {
             stack._postgresDatabase = "novacron_e2e_" + Guid.NewGuid().ToString("N")[..12];
@@ -243,7 +256,11 @@ public sealed class NovaCronStack : IAsyncDisposable
             web.UseSetting("NovaCron:OperationTimeoutSeconds", "60");
             web.UseSetting("NovaCron:HeartbeatIntervalSeconds", "2");
             web.UseSetting("NovaCron:ImageDirectories:0", UserImages);
-            web.UseSetting("Agents:EnrollmentToken", _token);
+            if (ConfigurationEnrollmentToken is not null)
+            {
+                web.UseSetting("Agents:EnrollmentToken", ConfigurationEnrollmentToken);
+            }
+
             web.UseSetting("Bootstrap:AdminUserName", AdminUserName);
             web.UseSetting("Bootstrap:AdminPassword", AdminPassword);
             if (_postgresDatabase is null)

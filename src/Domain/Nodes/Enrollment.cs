@@ -60,7 +60,10 @@ public sealed class EnrollmentToken
         }, secret);
     }
 
-    public Result Redeem(string nodeName, DateTimeOffset now)
+    /// <summary>Why this token cannot enroll a node at <paramref name="now"/>, or success. This checks a loaded copy and
+    /// gives the reason; consuming the token is one conditional update in the database
+    /// (<c>EnrollmentTokenPersistence.TryConsumeAsync</c>), because two agents may present it at the same moment.</summary>
+    public Result CheckRedeemable(DateTimeOffset now)
     {
         if (RevokedAt is not null)
         {
@@ -74,13 +77,14 @@ public sealed class EnrollmentToken
 
         if (SingleUse && UsedAt is not null)
         {
-            return Error.Validation("enrollment.used", "This enrollment token was already used.");
+            return UsedError;
         }
 
-        UsedAt = now;
-        UsedByNode = nodeName;
         return Result.Success();
     }
+
+    /// <summary>The refusal for a single-use token another enrollment consumed first.</summary>
+    public static Error UsedError { get; } = Error.Validation("enrollment.used", "This enrollment token was already used.");
 
     public void Revoke(DateTimeOffset now) => RevokedAt ??= now;
 }

@@ -298,7 +298,7 @@ public sealed partial class AgentConnection(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot connect to {Url}: {Reason}; retrying in {Seconds:0.0} s")]
     private static partial void LogConnectFailed(ILogger logger, Uri url, string reason, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The control plane refused this node's credential ({CredentialPath}): it was revoked or is unknown. Delete the file and set Agent:EnrollmentToken to enroll again; retrying in {Seconds:0.0} s")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The control plane refused this node's credential ({CredentialPath}): it was revoked or is unknown. To enroll again, delete the file and set Agent:EnrollmentToken to a new enrollment token (nce_…) an administrator created; retrying in {Seconds:0.0} s")]
     private static partial void LogCredentialRefused(ILogger logger, string credentialPath, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Enrolled as node {NodeName}; credential kept in {CredentialPath}")]

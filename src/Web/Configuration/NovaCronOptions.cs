@@ -33,8 +33,10 @@ public sealed class NovaCronOptions
     }
 }
 
-/// <summary>How node agents authenticate, section <c>Agents</c>. Give the enrollment token itself (from an environment
-/// variable or a secret store, never the repo) or its SHA-256 hex digest; only the digest is kept in memory.</summary>
+/// <summary>How node agents authenticate, section <c>Agents</c>. The configuration enrollment token is optional: without
+/// it agents enroll only with <c>nce_…</c> tokens an administrator creates. Give the token itself (from an environment
+/// variable or a secret store, never the repo) or its SHA-256 hex digest; only the digest is kept in memory. It never
+/// re-enrolls a node whose credential was revoked.</summary>
 public sealed class AgentAuthOptions
 {
     public const string SectionName = "Agents";
@@ -49,11 +51,6 @@ internal sealed class AgentAuthOptionsValidator : IValidateOptions<AgentAuthOpti
     public ValidateOptionsResult Validate(string? name, AgentAuthOptions options)
     {
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.EnrollmentToken) && string.IsNullOrWhiteSpace(options.EnrollmentTokenSha256))
-        {
-            errors.Add("Agents:EnrollmentToken (or Agents:EnrollmentTokenSha256) must be set so node agents can authenticate; set the environment variable Agents__EnrollmentToken.");
-        }
-
         if (options.EnrollmentToken is { Length: > 0 and < 16 })
         {
             errors.Add("Agents:EnrollmentToken must have at least 16 characters.");

@@ -182,16 +182,15 @@ public abstract class AccessContractTests<TDatabase>(TDatabase database)
     }
 
     [Fact]
-    public async Task EnrollmentToken_RedeemedOnTrackedToken_RoundTrips()
+    public async Task EnrollmentToken_Consumed_RoundTripsAndIsNotConsumedAgain()
     {
         var (token, _) = EnrollmentToken.Create("rack 4", singleUse: true, TestData.Now.AddDays(1), "alice", TestData.Now).Value;
         await SaveAsync(token);
 
         await using (var db = database.CreateContext())
         {
-            var tracked = await db.EnrollmentTokens.SingleAsync(t => t.LookupId == token.LookupId, Ct);
-            Assert.True(tracked.Redeem("node-7", TestData.Now.AddHours(1)).IsSuccess);
-            await db.SaveChangesAsync(Ct);
+            Assert.True(await db.EnrollmentTokens.TryConsumeAsync(token.Id, "node-7", TestData.Now.AddHours(1), Ct));
+            Assert.False(await db.EnrollmentTokens.TryConsumeAsync(token.Id, "node-8", TestData.Now.AddHours(2), Ct));
         }
 
         await using var verify = database.CreateContext();
@@ -199,6 +198,45 @@ public abstract class AccessContractTests<TDatabase>(TDatabase database)
         Assert.Equal(("rack 4", true, "alice", token.SecretHash), (loaded.Description, loaded.SingleUse, loaded.CreatedBy, loaded.SecretHash));
         Assert.Equal((TestData.Now.AddDays(1), TestData.Now.AddHours(1), "node-7"), (loaded.ExpiresAt, loaded.UsedAt!.Value, loaded.UsedByNode));
         Assert.Null(loaded.RevokedAt);
+    }
+
+    [Fact]
+    public async Task EnrollmentToken_ConsumedByRacingEnrollments_ExactlyOneWins()
+    {
+        var (token, _) = EnrollmentToken.Create("raced", singleUse: true, TestData.Now.AddDays(1), "alice", TestData.Now).Value;
+        await SaveAsync(token);
+        using var start = new SemaphoreSlim(0);
+
+        var racers = Enumerable.Range(1, 8).Select(i => Task.Run(
+            async () =>
+            {
+                await using var db = database.CreateContext();
+                await db.Database.OpenConnectionAsync(Ct);
+                await start.WaitAsync(Ct);
+                return await db.EnrollmentTokens.TryConsumeAsync(token.Id, $"racer-{i}", TestData.Now.AddHours(1), Ct);
+            },
+            Ct)).ToList();
+        start.Release(racers.Count);
+        var won = await Task.WhenAll(racers);
+
+        Assert.Single(won, w => w);
+    }
+
+    [Fact]
+    public async Task EnrollmentToken_ReusableUntilExpiry_ConsumedByEachButNotWhenExpiredOrRevoked()
+    {
+        var (reusable, _) = EnrollmentToken.Create("fleet", singleUse: false, TestData.Now.AddDays(1), "alice", TestData.Now).Value;
+        var (revoked, _) = EnrollmentToken.Create("gone", singleUse: false, TestData.Now.AddDays(1), "alice", TestData.Now).Value;
+        revoked.Revoke(TestData.Now);
+        await SaveAsync(reusable, revoked);
+        await using var db = database.CreateContext();
+
+        var first = await db.EnrollmentTokens.TryConsumeAsync(reusable.Id, "fleet-1", TestData.Now.AddHours(1), Ct);
+        var second = await db.EnrollmentTokens.TryConsumeAsync(reusable.Id, "fleet-2", TestData.Now.AddHours(2), Ct);
+        var expired = await db.EnrollmentTokens.TryConsumeAsync(reusable.Id, "fleet-3", TestData.Now.AddDays(1), Ct);
+        var afterRevoke = await db.EnrollmentTokens.TryConsumeAsync(revoked.Id, "gone-1", TestData.Now.AddHours(1), Ct);
+
+        Assert.Equal((true, true, false, false), (first, second, expired, afterRevoke));
     }
 
     [Fact]

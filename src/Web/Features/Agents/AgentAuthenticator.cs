@@ -70,7 +70,7 @@ public static class AgentClaims
 }
 
 /// <summary>Checks an agent's bearer token: a usable node credential, a usable enrollment token, or the configured
-/// bootstrap token (only its SHA-256 digest is kept). Returns why it refused, never the token.</summary>
+/// bootstrap token when one is set (only its SHA-256 digest is kept). Returns why it refused, never the token.</summary>
 public sealed class AgentAuthenticator
 {
     private readonly byte[] _bootstrapDigest;

@@ -14,7 +14,7 @@ public sealed partial class AgentHub(AgentConnections connections, AgentReportsH
         var grant = AgentGrant.FromPrincipal(Context.User);
         if (grant is null)
         {
-            LogRejected(logger, Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            LogRejected(logger, RemoteAddress());
             Context.Abort();
             return;
         }
@@ -47,7 +47,7 @@ public sealed partial class AgentHub(AgentConnections connections, AgentReportsH
             throw new HubException($"This connection already holds the credential of node {grant.NodeName}; it does not need to enroll.");
         }
 
-        var result = await enrollment.EnrollAsync(grant, request.NodeName, Context.ConnectionAborted);
+        var result = await enrollment.EnrollAsync(grant, request.NodeName, RemoteAddress(), Context.ConnectionAborted);
         if (!result.IsSuccess)
         {
             throw new HubException(result.Error!.Message);
@@ -70,7 +70,7 @@ public sealed partial class AgentHub(AgentConnections connections, AgentReportsH
             throw new HubException($"Protocol version {hello.ProtocolVersion} is not supported; this control plane speaks version {AgentProtocol.Version}.");
         }
 
-        var address = string.IsNullOrWhiteSpace(hello.Address) ? Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown" : hello.Address;
+        var address = string.IsNullOrWhiteSpace(hello.Address) ? RemoteAddress() : hello.Address;
         var result = await reports.RegisterAsync(hello with { Address = address }, Context.ConnectionId, Context.ConnectionAborted);
         if (!result.IsSuccess)
         {
@@ -89,6 +89,8 @@ public sealed partial class AgentHub(AgentConnections connections, AgentReportsH
     public Task ReportResult(OperationResultReport report) => reports.ResultAsync(NodeOfCaller(), report, Context.ConnectionAborted);
 
     public Task ReportConsole(ConsoleChunk chunk) => reports.ConsoleAsync(NodeOfCaller(), chunk, Context.ConnectionAborted);
+
+    private string RemoteAddress() => Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private AgentGrant GrantOfCaller() => AgentGrant.FromPrincipal(Context.User) ?? throw new HubException("This connection is not authenticated.");
 

@@ -98,15 +98,27 @@ public sealed class EnrollmentService(
         return usable.Count;
     }
 
-    /// <summary>Redeems the enrollment grant of a connection for a new credential of <paramref name="nodeName"/>.</summary>
-    public async Task<Result<EnrollResult>> EnrollAsync(AgentGrant grant, string nodeName, CancellationToken cancellationToken)
+    /// <summary>Redeems the enrollment grant of a connection from <paramref name="address"/> for a new credential of
+    /// <paramref name="nodeName"/>. Every enrollment and every refusal is audited.</summary>
+    public async Task<Result<EnrollResult>> EnrollAsync(AgentGrant grant, string nodeName, string address, CancellationToken cancellationToken)
     {
         var valid = ResourceName.Validate(nodeName, "node");
-        if (!valid.IsSuccess)
+        var named = valid.IsSuccess ? nodeName : null;
+        var actor = new Actor($"node:{named ?? "(invalid name)"}", $"agent {named ?? address}", Domain.Identity.UserAccess.None);
+        var enrolled = valid.IsSuccess ? await IssueCredentialAsync(grant, nodeName, actor, address, cancellationToken) : valid.Error!;
+        if (!enrolled.IsSuccess)
         {
-            return valid.Error!;
+            // Recorded on its own once the enrollment's transaction has ended: on SQLite that transaction holds the write lock.
+            var error = enrolled.Error!;
+            await audit.RecordRefusalAsync(actor, "node.enroll", "node", null, named, null,
+                error with { Message = $"refused {DescribeGrant(grant)} from {address}: {error.Message}" }, cancellationToken);
         }
 
+        return enrolled;
+    }
+
+    private async Task<Result<EnrollResult>> IssueCredentialAsync(AgentGrant grant, string nodeName, Actor actor, string address, CancellationToken cancellationToken)
+    {
         if (!grant.CanEnroll)
         {
             return Error.Forbidden("enrollment.not-enrollment-token", "Only a connection holding an enrollment token can enroll.");
@@ -114,35 +126,58 @@ public sealed class EnrollmentService(
 
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (await db.NodeCredentials.AnyAsync(c => c.NodeName == nodeName && c.RevokedAt == null, cancellationToken))
+        // The checks below read, the token's consumption writes: one transaction, so a refused or failed enrollment
+        // leaves the token unused and the credential is never issued without it.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var credentials = await db.NodeCredentials.AsNoTracking().Where(c => c.NodeName == nodeName).Select(c => c.RevokedAt).ToListAsync(cancellationToken);
+        if (credentials.Any(revokedAt => revokedAt is null))
         {
             return Error.Conflict("enrollment.node-has-credential",
                 $"Node {nodeName} is already enrolled. Revoke its credential (POST /api/v1/nodes/{nodeName}/revoke-credential) before enrolling it again.");
         }
 
-        string redeemedWith = "the bootstrap enrollment token";
-        if (grant.EnrollmentTokenId is { } tokenId)
+        if (grant.EnrollmentTokenId is not { } tokenId)
         {
-            var token = await db.EnrollmentTokens.SingleOrDefaultAsync(t => t.Id == tokenId, cancellationToken);
+            // Everyone who can read the control plane's configuration holds that token; if it could re-enroll a
+            // revoked node, revoking would last only until the agent reconnects.
+            if (credentials.Count > 0)
+            {
+                return Error.Forbidden("enrollment.revoked-node-needs-token",
+                    $"Node {nodeName} had its credential revoked, so it may enroll again only with an enrollment token an administrator creates " +
+                    "(/admin/nodes/enrollment or POST /api/v1/enrollment-tokens), not with the configuration token Agents:EnrollmentToken.");
+            }
+        }
+        else
+        {
+            var token = await db.EnrollmentTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == tokenId, cancellationToken);
             if (token is null)
             {
                 return Error.Validation("enrollment.unknown", "This enrollment token no longer exists.");
             }
 
-            var redeemed = token.Redeem(nodeName, now);
-            if (!redeemed.IsSuccess)
+            var redeemable = token.CheckRedeemable(now);
+            if (!redeemable.IsSuccess)
             {
-                return redeemed.Error!;
+                return redeemable.Error!;
             }
 
-            redeemedWith = $"enrollment token {token.Id}";
+            if (!await db.EnrollmentTokens.TryConsumeAsync(tokenId, nodeName, now, cancellationToken))
+            {
+                // Another enrollment consumed the token, or an administrator revoked it, since it was read.
+                var current = await db.EnrollmentTokens.AsNoTracking().SingleAsync(t => t.Id == tokenId, cancellationToken);
+                return current.CheckRedeemable(now).Error ?? EnrollmentToken.UsedError;
+            }
         }
 
         var (credential, secret) = NodeCredential.Issue(nodeName, now);
         db.NodeCredentials.Add(credential);
-        await audit.RecordAsync(db, new Actor($"node:{nodeName}", $"agent {nodeName}", Domain.Identity.UserAccess.None), "node.enroll", "node", null, nodeName, null,
-            AuditResult.Succeeded, $"enrolled with {redeemedWith}", cancellationToken);
+        await audit.RecordAsync(db, actor, "node.enroll", "node", null, nodeName, null, AuditResult.Succeeded,
+            $"enrolled with {DescribeGrant(grant)} from {address}", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new EnrollResult(secret, nodeName);
     }
+
+    private static string DescribeGrant(AgentGrant grant) =>
+        grant.EnrollmentTokenId is { } id ? $"enrollment token {id}" : grant.CanEnroll ? "the configuration token Agents:EnrollmentToken" : $"the credential of node {grant.NodeName}";
 }
