@@ -118,7 +118,8 @@ public sealed class Operation
 
         Start(now);
         Progress = Math.Clamp(percent, Progress, 100);
-        if (!string.IsNullOrEmpty(message))
+        // A step reports its percentage many times under one message: the log keeps the step once.
+        if (!string.IsNullOrEmpty(message) && (Log.Count == 0 || Log[^1].Message != message))
         {
             Append(now, message);
         }
