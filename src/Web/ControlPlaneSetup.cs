@@ -84,6 +84,7 @@ public static class ControlPlaneSetup
         services.AddSingleton<CommandDispatcher>();
         services.AddSingleton<PlacementLock>();
         services.AddSingleton<CreateVmHandler>();
+        services.AddSingleton<CreatableProjects>();
         services.AddSingleton<Features.Vms.VmOperationLauncher>();
         services.AddSingleton<VmActionHandler>();
         services.AddSingleton<Features.Vms.ResizeVm.ResizeVmHandler>();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NovaCron.Domain.Audit;
@@ -32,6 +33,21 @@ public sealed class HardeningTests : IAsyncLifetime
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
         Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Page_Anonymous_LinksAnIconServedFromItsOwnOrigin()
+    {
+        var page = await _stack.Anonymous.GetStringAsync("/account/login");
+
+        var link = Regex.Match(page, "<link rel=\"icon\"[^>]* href=\"(?<href>[^\"]+)\"");
+        Assert.True(link.Success, "The page links no icon, so browsers ask for /favicon.ico and get 404.");
+        var href = link.Groups["href"].Value;
+        // The Content-Security-Policy allows images from 'self' only (and data: URIs).
+        Assert.DoesNotContain("//", href, StringComparison.Ordinal);
+        var icon = await _stack.Anonymous.GetAsync(href);
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

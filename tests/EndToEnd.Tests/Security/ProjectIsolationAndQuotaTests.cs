@@ -103,6 +103,38 @@ public sealed class ProjectIsolationAndQuotaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateVm_NoProjectNamedByOperatorOfOneProject_LandsInThatProject()
+    {
+        var solo = await CreateProjectAsync("solo", Quota.Unlimited);
+        var operatorRole = Role.BuiltIn.Single(r => r.Name == Role.Operator).Id;
+        var member = await _stack.ClientForNewUserAsync("solo-operator", null, [(solo, operatorRole)]);
+
+        var vm = await CreateVmAsync(member, "solo-vm", null);
+
+        Assert.Equal((solo.Value, "solo"), (vm.ProjectId, vm.ProjectName));
+    }
+
+    [Fact]
+    public async Task CreateVm_NoProjectNamedByOperatorOfTwoProjects_400ListingTheProjectsItMayCreateIn()
+    {
+        var (east, west, north) = (await CreateProjectAsync("east", Quota.Unlimited), await CreateProjectAsync("west", Quota.Unlimited), await CreateProjectAsync("north", Quota.Unlimited));
+        var operatorRole = Role.BuiltIn.Single(r => r.Name == Role.Operator).Id;
+        var viewerRole = Role.BuiltIn.Single(r => r.Name == Role.Viewer).Id;
+        var member = await _stack.ClientForNewUserAsync("two-operator", null, [(east, operatorRole), (west, operatorRole), (north, viewerRole)]);
+
+        var response = await member.PostAsJsonAsync("/api/v1/vms", new { name = "where-vm", vCpus = 1, memoryMiB = 128, diskGiB = 1, start = false }, NovaCronStack.Json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("https://novacron.dev/problems/project.required", problem.GetProperty("type").GetString());
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("'east', 'west'", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("north", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("default", detail, StringComparison.Ordinal);
+        Assert.Equal(0, await InDbAsync(db => db.Vms.CountAsync(v => v.Name == "where-vm")));
+    }
+
+    [Fact]
     public async Task ParallelCreates_NeverExceedTheQuota_AndTheRefusalNamesTheLimit()
     {
         await CreateProjectAsync("quota", new Quota(MaxVms: 3, MaxVCpus: null, MaxMemoryMiB: null, MaxDiskGiB: null));

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NovaCron.Domain.Identity;
+using NovaCron.Domain.Projects;
 using NovaCron.Infrastructure.Identity;
 using NovaCron.Web.Features;
 using NovaCron.Web.Security;
@@ -13,12 +14,13 @@ using NovaCron.Web.Tests.Support;
 namespace NovaCron.Web.Tests.Admin;
 
 /// <summary>A <see cref="TestCluster"/> with ASP.NET Core Identity and one signed-in user, "alice", who holds
-/// a built-in global role everywhere (by default the built-in Administrator).</summary>
+/// a built-in global role everywhere (by default the built-in Administrator), or none and only the memberships
+/// <see cref="AddProjectAsync"/> gives her.</summary>
 internal static class AdminTestCluster
 {
     public static readonly Guid AliceId = Guid.Parse("0197a000-0000-7000-8000-00000000a11c");
 
-    public static async Task<TestCluster> StartAsync(string globalRole = Role.Administrator)
+    public static async Task<TestCluster> StartAsync(string? globalRole = Role.Administrator)
     {
         var cluster = await TestCluster.StartAsync(services =>
         {
@@ -37,11 +39,27 @@ internal static class AdminTestCluster
             UserName = "alice",
             NormalizedUserName = "ALICE",
             SecurityStamp = Guid.NewGuid().ToString(),
-            GlobalRoleId = Role.BuiltIn.Single(r => r.Name == globalRole).Id.Value,
+            GlobalRoleId = globalRole is null ? null : Role.BuiltIn.Single(r => r.Name == globalRole).Id.Value,
             CreatedAt = DateTimeOffset.UtcNow,
         });
         await db.SaveChangesAsync();
         return cluster;
+    }
+
+    /// <summary>Adds a project and, when <paramref name="aliceRole"/> names a built-in role, makes alice a member of
+    /// it with that role.</summary>
+    public static async Task<ProjectId> AddProjectAsync(this TestCluster cluster, string name, string? aliceRole = null)
+    {
+        await using var db = await cluster.Db.CreateDbContextAsync();
+        var project = Project.Create(name, name, Quota.Unlimited, DateTimeOffset.UtcNow).Value!;
+        db.Projects.Add(project);
+        if (aliceRole is not null)
+        {
+            db.Memberships.Add(new ProjectMembership(AliceId, project.Id, Role.BuiltIn.Single(r => r.Name == aliceRole).Id));
+        }
+
+        await db.SaveChangesAsync();
+        return project.Id;
     }
 
     public static Actor Administrator { get; } = new("alice", "test", new UserAccess(AliceId, "alice", Permissions.All.Select(p => p.Name), []));

@@ -1,12 +1,15 @@
+using AngleSharp.Dom;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 using NovaCron.Domain.Common;
+using NovaCron.Domain.Identity;
 using NovaCron.Domain.Vms;
 using NovaCron.Web.Components.Vms;
 using NovaCron.Web.Features;
 using NovaCron.Web.Features.Vms.CreateVm;
 using NovaCron.Web.Realtime;
+using NovaCron.Web.Tests.Admin;
 using NovaCron.Web.Tests.Support;
 using Xunit;
 
@@ -88,6 +91,75 @@ public sealed class CreateVmDialogTests
         Assert.Equal(1, await CountVmsAsync(cluster));
     }
 
+    [Fact]
+    public async Task Open_OperatorOfOneProjectOnly_OffersOnlyThatProjectPreselectedAndCreatesThere()
+    {
+        await using var cluster = await Admin.AdminTestCluster.StartAsync(globalRole: null);
+        var projectA = await cluster.AddProjectAsync("proj-a", Role.Operator);
+        await cluster.AddProjectAsync("proj-b");
+        await cluster.AddProjectAsync("proj-c", Role.Viewer);
+        var (host, dialog) = await OpenAsync(cluster);
+
+        Assert.Equal("proj-a", host.ByTestId("vm-project-select").GetAttribute("value"));
+        Assert.Equal(["proj-a"], await ProjectOptionsAsync(host));
+        await host.ByTestId("vm-name-input").InputAsync(new() { Value = "web-1" });
+        await host.ByTestId("vm-create-submit").ClickAsync(new());
+
+        var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var created = Assert.IsType<VmView>(result!.Data);
+        Assert.Equal((projectA.Value, "proj-a"), (created.ProjectId, created.ProjectName));
+        await using var db = await cluster.Db.CreateDbContextAsync(Ct);
+        Assert.True(await db.Vms.AnyAsync(v => v.Name == "web-1" && v.ProjectId == projectA, Ct));
+    }
+
+    [Fact]
+    public async Task Submit_OperatorOfTwoProjectsChoosesNone_AsksForAProjectAndCreatesNothing()
+    {
+        await using var cluster = await Admin.AdminTestCluster.StartAsync(globalRole: null);
+        await cluster.AddProjectAsync("proj-a", Role.Operator);
+        await cluster.AddProjectAsync("proj-b", Role.Operator);
+        var (host, _) = await OpenAsync(cluster);
+        Assert.Equal(["proj-a", "proj-b"], await ProjectOptionsAsync(host));
+
+        await host.ByTestId("vm-name-input").InputAsync(new() { Value = "web-1" });
+        await host.ByTestId("vm-create-submit").ClickAsync(new());
+
+        host.WaitForAssertion(() => Assert.Contains("Choose the project to create the VM in.", host.ValidationMessages()));
+        Assert.Equal(string.Empty, host.ByTestId("vm-project-select").GetAttribute("value") ?? string.Empty);
+        Assert.Equal(0, await CountVmsAsync(cluster));
+    }
+
+    [Fact]
+    public async Task Open_Administrator_OffersEveryProjectWithTheDefaultPreselected()
+    {
+        await using var cluster = await Admin.AdminTestCluster.StartAsync();
+        await cluster.AddProjectAsync("alpha");
+        await cluster.AddProjectAsync("zulu");
+        var (host, _) = await OpenAsync(cluster);
+
+        Assert.Equal("default", host.ByTestId("vm-project-select").GetAttribute("value"));
+        Assert.Equal(["alpha", "default", "zulu"], await ProjectOptionsAsync(host));
+    }
+
+    [Fact]
+    public async Task Submit_AnotherProjectChosen_CreatesTheVmInThatProject()
+    {
+        await using var cluster = await Admin.AdminTestCluster.StartAsync();
+        var zulu = await cluster.AddProjectAsync("zulu");
+        var (host, dialog) = await OpenAsync(cluster);
+
+        await ProjectOptionsAsync(host);
+        await host.FindAll(".mud-popover-open [role='option']").Single(option => option.TextContent.Trim() == "zulu").ClickAsync(new());
+        host.WaitForAssertion(() => Assert.Equal("zulu", host.ByTestId("vm-project-select").GetAttribute("value")));
+        await host.ByTestId("vm-name-input").InputAsync(new() { Value = "web-1" });
+        await host.ByTestId("vm-create-submit").ClickAsync(new());
+
+        var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal("zulu", Assert.IsType<VmView>(result!.Data).ProjectName);
+        await using var db = await cluster.Db.CreateDbContextAsync(Ct);
+        Assert.True(await db.Vms.AnyAsync(v => v.Name == "web-1" && v.ProjectId == zulu, Ct));
+    }
+
     private static async Task<(IRenderedComponent<MudHost> Host, IDialogReference Dialog)> OpenAsync(TestCluster cluster)
     {
         var host = cluster.Context.Render<MudHost>();
@@ -95,6 +167,13 @@ public sealed class CreateVmDialogTests
         var dialog = await host.InvokeAsync(() => dialogs.ShowAsync<CreateVmDialog>("Create VM"));
         host.WaitForAssertion(() => Assert.Equal("test-guest", host.ByTestId("vm-image-select").GetAttribute("value")));
         return (host, dialog);
+    }
+
+    /// <summary>Opens the project select and reads the projects it offers; the list stays open.</summary>
+    private static async Task<IReadOnlyList<string>> ProjectOptionsAsync(IRenderedComponent<MudHost> host)
+    {
+        await host.ByTestId("vm-project-select").Closest(".mud-input-control")!.MouseDownAsync(new());
+        return [.. host.FindAll(".mud-popover-open [role='option']").Select(option => option.TextContent.Trim())];
     }
 
     private static async Task<int> CountVmsAsync(TestCluster cluster)

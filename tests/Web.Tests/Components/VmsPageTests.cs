@@ -3,6 +3,7 @@ using NovaCron.Domain.Vms;
 using NovaCron.Web.Components.Pages;
 using NovaCron.Web.Features;
 using NovaCron.Web.Features.Vms.CreateVm;
+using NovaCron.Web.Tests.Admin;
 using NovaCron.Web.Tests.Support;
 using Xunit;
 
@@ -22,6 +23,24 @@ public sealed class VmsPageTests
         var page = RenderPage(cluster);
 
         page.WaitForAssertion(() => Assert.Equal(created.Value!.State.ToString(), page.ByTestId("vm-state-web-1").TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task Render_SameNameInTwoProjects_ProjectColumnTellsThemApart()
+    {
+        await using var cluster = await Admin.AdminTestCluster.StartAsync();
+        await cluster.AddProjectAsync("proj-a");
+        foreach (var project in new[] { "default", "proj-a" })
+        {
+            var created = await cluster.Service<CreateVmHandler>().HandleAsync(new CreateVmRequest("web-1", 1, 256, 1, Project: project), Actor.System, Ct);
+            Assert.True(created.IsSuccess, created.Error?.Message);
+        }
+
+        var page = RenderPage(cluster);
+
+        page.WaitForAssertion(() => Assert.Equal(
+            ["default", "proj-a"],
+            page.FindAll("[data-testid='vm-project-web-1']").Select(cell => cell.TextContent.Trim())));
     }
 
     [Fact]

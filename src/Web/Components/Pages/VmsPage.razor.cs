@@ -22,7 +22,7 @@ public sealed partial class VmsPage
     [Inject]
     public required ISnackbar Snackbar { get; init; }
 
-    private IEnumerable<VmView> Rows => _vms.Values.OrderBy(v => v.Name, StringComparer.Ordinal);
+    private IEnumerable<VmView> Rows => _vms.Values.OrderBy(v => v.Name, StringComparer.Ordinal).ThenBy(v => v.ProjectName, StringComparer.Ordinal);
 
     protected override async Task LoadAsync()
     {

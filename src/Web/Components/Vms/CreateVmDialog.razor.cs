@@ -10,19 +10,25 @@ namespace NovaCron.Web.Components.Vms;
 
 /// <summary>Asks for a new VM. Fields are checked with the domain's own rules (<see cref="ResourceName"/>,
 /// <see cref="VmSpec"/>) before the handler is called; an error from the handler is shown in the dialog, which stays open.
-/// Closes with the created <see cref="Realtime.VmView"/>.</summary>
+/// The project select offers the projects where the signed-in person may create VMs (<see cref="CreatableProjects"/>),
+/// preselected as a create that names no project would choose. Closes with the created <see cref="Realtime.VmView"/>.</summary>
 public sealed partial class CreateVmDialog
 {
     private IReadOnlyList<ImageView> _images = [];
+    private IReadOnlyList<ProjectChoice> _projects = [];
     private string _name = string.Empty;
     private int _vcpus = 1;
     private long _memoryMiB = 256;
     private long _diskGiB = 1;
     private Guid? _imageId;
+    private Guid? _projectId;
     private string _tags = string.Empty;
 
     [Inject]
     public required ImageCatalog Images { get; init; }
+
+    [Inject]
+    public required CreatableProjects Projects { get; init; }
 
     [Inject]
     public required CreateVmHandler Handler { get; init; }
@@ -32,7 +38,10 @@ public sealed partial class CreateVmDialog
 
     protected override async Task OnInitializedAsync()
     {
-        _images = await Images.ListAsync(CancellationToken.None);
+        // Both lists are read before either is shown, so the form never appears half filled.
+        var images = await Images.ListAsync(CancellationToken.None);
+        var (projects, preselected) = await Projects.ListAsync(await Circuit.GetAsync(), CancellationToken.None);
+        (_images, _projects, _projectId) = (images, projects, preselected);
         _imageId = (_images.FirstOrDefault(i => i.IsDefault) ?? _images.FirstOrDefault())?.Id;
     }
 
@@ -52,9 +61,11 @@ public sealed partial class CreateVmDialog
 
     private string ImageName(Guid? id) => _images.FirstOrDefault(i => i.Id == id)?.Name ?? string.Empty;
 
+    private string ProjectName(Guid? id) => _projects.FirstOrDefault(p => p.Id == id)?.Name ?? string.Empty;
+
     private Task SubmitAsync() => SubmitFormAsync(async () =>
     {
-        var request = new CreateVmRequest(_name, _vcpus, _memoryMiB, _diskGiB, _imageId?.ToString(), ParseTags(_tags));
+        var request = new CreateVmRequest(_name, _vcpus, _memoryMiB, _diskGiB, _imageId?.ToString(), ParseTags(_tags), Project: _projectId?.ToString());
         return await Handler.HandleAsync(request, await Circuit.GetAsync(), CancellationToken.None);
     });
 }

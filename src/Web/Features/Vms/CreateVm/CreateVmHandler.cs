@@ -59,7 +59,9 @@ public sealed class CreateVmHandler(
         using var reservation = await placementLock.AcquireAsync(cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
 
-        var project = await FindProjectAsync(db, request.Project, cancellationToken);
+        var project = string.IsNullOrWhiteSpace(request.Project)
+            ? CreatableProjects.Implicit(await CreatableProjects.ForAsync(db, actor.Access, cancellationToken))
+            : await FindProjectAsync(db, request.Project, cancellationToken);
         if (!project.IsSuccess)
         {
             return project.Error!;
@@ -144,13 +146,8 @@ public sealed class CreateVmHandler(
         return view;
     }
 
-    private static async Task<Result<Project>> FindProjectAsync(NovaCronDbContext db, string? nameOrId, CancellationToken cancellationToken)
+    private static async Task<Result<Project>> FindProjectAsync(NovaCronDbContext db, string nameOrId, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(nameOrId))
-        {
-            return await db.Projects.SingleAsync(p => p.Id == ProjectId.Default, cancellationToken);
-        }
-
         var project = Guid.TryParse(nameOrId, out var id)
             ? await db.Projects.FirstOrDefaultAsync(p => p.Id == new ProjectId(id), cancellationToken)
             : await db.Projects.FirstOrDefaultAsync(p => p.Name == nameOrId, cancellationToken);
