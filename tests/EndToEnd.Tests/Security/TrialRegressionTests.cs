@@ -82,7 +82,7 @@ public sealed class TrialRegressionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var factory = _stack.WebServices.GetRequiredService<IDbContextFactory<NovaCronDbContext>>();
         await using var db = await factory.CreateDbContextAsync();
-        Assert.True(await db.AuditRecords.AnyAsync(r => r.Actor == "auditee" && r.Result == Domain.Audit.AuditResult.Denied && r.Action == "CreateVm"));
+        Assert.True(await db.AuditRecords.AnyAsync(r => r.Actor == "auditee" && r.Result == Domain.Audit.AuditResult.Denied && r.Action == "vm.create"));
     }
 
     private async Task CreateProjectAsync(string name)
