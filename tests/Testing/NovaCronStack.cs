@@ -344,6 +344,13 @@ public sealed class NovaCronStack : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Runs <paramref name="query"/> on a fresh context of the control plane's database.</summary>
+    public async Task<T> InDbAsync<T>(Func<NovaCronDbContext, Task<T>> query)
+    {
+        await using var db = await WebServices.GetRequiredService<IDbContextFactory<NovaCronDbContext>>().CreateDbContextAsync();
+        return await query(db);
+    }
+
     public async Task<Guid> AdminIdAsync()
     {
         using var scope = WebServices.CreateScope();

@@ -70,7 +70,7 @@ public sealed class HardeningTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.DoesNotContain(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith(".AspNetCore.Identity.Application=", StringComparison.Ordinal));
-        Assert.False(await InDbAsync(db => db.AuditRecords.AnyAsync(r => r.Action == "account.sign-in" && r.Result == AuditResult.Succeeded)));
+        Assert.False(await _stack.InDbAsync(db => db.AuditRecords.AnyAsync(r => r.Action == "account.sign-in" && r.Result == AuditResult.Succeeded)));
     }
 
     [Fact]
@@ -140,10 +140,4 @@ public sealed class HardeningTests : IAsyncLifetime
         return await _stack.Anonymous.PostAsync("/account/login", new FormUrlEncodedContent(fields));
     }
 
-    private async Task<T> InDbAsync<T>(Func<NovaCronDbContext, Task<T>> query)
-    {
-        var factory = _stack.WebServices.GetRequiredService<IDbContextFactory<NovaCronDbContext>>();
-        await using var db = await factory.CreateDbContextAsync();
-        return await query(db);
-    }
 }

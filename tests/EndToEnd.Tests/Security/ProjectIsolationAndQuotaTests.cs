@@ -61,7 +61,7 @@ public sealed class ProjectIsolationAndQuotaTests : IAsyncLifetime
         var projectAdministrator = Role.BuiltIn.Single(r => r.Name == Role.Administrator).Id;
         var outsider = await _stack.ClientForNewUserAsync("delta-admin", null, [(projectB, projectAdministrator)]);
         var adminId = await _stack.AdminIdAsync();
-        var adminToken = await InDbAsync(db => db.ApiTokens.AsNoTracking().Where(t => t.UserId == adminId).Select(t => t.Id).FirstAsync());
+        var adminToken = await _stack.InDbAsync(db => db.ApiTokens.AsNoTracking().Where(t => t.UserId == adminId).Select(t => t.Id).FirstAsync());
         var targets = new Dictionary<string, Func<string, string>>
         {
             ["/api/v1/vms/{"] = _ => vm.Id.ToString(),
@@ -98,7 +98,7 @@ public sealed class ProjectIsolationAndQuotaTests : IAsyncLifetime
         var after = await _stack.GetVmAsync(vm.Id);
         Assert.Equal((VmState.Stopped, 128, (Guid?)null), (after.State, after.MemoryMiB, after.ActiveOperationId));
         Assert.Equal(HttpStatusCode.OK, (await _stack.Api.GetAsync("/api/v1/nodes")).StatusCode);
-        Assert.Equal(operatorRole, await InDbAsync(db => db.Memberships.Where(m => m.UserId == insiderId).Select(m => m.RoleId).SingleAsync()));
+        Assert.Equal(operatorRole, await _stack.InDbAsync(db => db.Memberships.Where(m => m.UserId == insiderId).Select(m => m.RoleId).SingleAsync()));
         Assert.DoesNotContain(await AuditAsync(), r => r.Actor == "delta-admin" && r.Result == AuditResult.Succeeded);
     }
 
@@ -131,7 +131,7 @@ public sealed class ProjectIsolationAndQuotaTests : IAsyncLifetime
         Assert.Contains("'east', 'west'", detail, StringComparison.Ordinal);
         Assert.DoesNotContain("north", detail, StringComparison.Ordinal);
         Assert.DoesNotContain("default", detail, StringComparison.Ordinal);
-        Assert.Equal(0, await InDbAsync(db => db.Vms.CountAsync(v => v.Name == "where-vm")));
+        Assert.Equal(0, await _stack.InDbAsync(db => db.Vms.CountAsync(v => v.Name == "where-vm")));
     }
 
     [Fact]
@@ -199,14 +199,8 @@ public sealed class ProjectIsolationAndQuotaTests : IAsyncLifetime
         Assert.Contains(records, r => r.Action == "node.register");
     }
 
-    private Task<List<AuditRecord>> AuditAsync() => InDbAsync(db => db.AuditRecords.AsNoTracking().ToListAsync());
+    private Task<List<AuditRecord>> AuditAsync() => _stack.InDbAsync(db => db.AuditRecords.AsNoTracking().ToListAsync());
 
-    private async Task<T> InDbAsync<T>(Func<NovaCronDbContext, Task<T>> query)
-    {
-        var factory = _stack.WebServices.GetRequiredService<IDbContextFactory<NovaCronDbContext>>();
-        await using var db = await factory.CreateDbContextAsync();
-        return await query(db);
-    }
 
     private async Task<ProjectId> CreateProjectAsync(string name, Quota quota)
     {
