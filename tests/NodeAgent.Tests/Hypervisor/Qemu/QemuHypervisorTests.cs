@@ -50,6 +50,32 @@ public sealed class QemuHypervisorTests(GuestImageFixture guest) : IAsyncLifetim
         _dir.Dispose();
     }
 
+    /// <summary>Whatever <c>auto</c> picks on this host (TCG here, where KVM hangs real kernels), the test guest boots
+    /// under it: auto never picks an accelerator that hangs.</summary>
+    [Fact]
+    public async Task ResolveAsync_Auto_PicksAnAcceleratorTheTestGuestBootsUnder()
+    {
+        var chosen = await AcceleratorProbe.ResolveAsync(AcceleratorProbe.Auto, guest.CacheDirectory, "qemu-system-x86_64", NullLogger.Instance, TestContext.Current.CancellationToken);
+        Assert.Contains(chosen, new[] { AcceleratorProbe.Kvm, AcceleratorProbe.Tcg });
+        var hypervisor = NewHypervisor(chosen);
+        await hypervisor.InitializeAsync(TestContext.Current.CancellationToken);
+        var definition = Definition();
+
+        await hypervisor.CreateAsync(definition, new Progress<int>(), TestContext.Current.CancellationToken);
+        await hypervisor.StartAsync(definition, TestContext.Current.CancellationToken);
+        _pids.Add(hypervisor.GetPid(definition.VmId)!.Value);
+
+        await _events.WaitForConsoleAsync(definition.VmId, "NOVACRON-GUEST BOOTED kernel=", BootTimeout);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_AutoWithoutATestGuestToProveKvm_ChoosesTcg()
+    {
+        var chosen = await AcceleratorProbe.ResolveAsync(AcceleratorProbe.Auto, _dir.Path, "qemu-system-x86_64", NullLogger.Instance, TestContext.Current.CancellationToken);
+
+        Assert.Equal(AcceleratorProbe.Tcg, chosen);
+    }
+
     [Fact]
     public async Task StartAsync_TestGuest_ConsoleShowsBootAndDiskLines()
     {
@@ -246,9 +272,9 @@ public sealed class QemuHypervisorTests(GuestImageFixture guest) : IAsyncLifetim
         return (hypervisor, definition);
     }
 
-    private QemuHypervisor NewHypervisor()
+    private QemuHypervisor NewHypervisor(string accelerator = AcceleratorProbe.Tcg)
     {
-        var settings = new QemuHypervisorSettings(_dir.Path, "qemu-system-x86_64", "qemu-img", "tcg");
+        var settings = new QemuHypervisorSettings(_dir.Path, "qemu-system-x86_64", "qemu-img", accelerator);
         var hypervisor = new QemuHypervisor(settings, _events, NullLogger<QemuHypervisor>.Instance);
         _hypervisors.Add(hypervisor);
         return hypervisor;
