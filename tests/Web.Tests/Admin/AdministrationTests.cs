@@ -41,6 +41,28 @@ public sealed class AdministrationTests
     }
 
     [Fact]
+    public async Task ProjectsPage_VmsAgainstQuota_ShowsUsageOverLimitAndUpdatesOnCreate()
+    {
+        await using var cluster = await AdminTestCluster.StartAsync();
+        await using (var db = await cluster.Db.CreateDbContextAsync(Ct))
+        {
+            (await db.Projects.SingleAsync(p => p.Id == ProjectId.Default, Ct)).SetQuota(new Quota(3, 8, null, null));
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var create = cluster.Service<NovaCron.Web.Features.Vms.CreateVm.CreateVmHandler>();
+        Assert.True((await create.HandleAsync(new NovaCron.Web.Features.Vms.CreateVm.CreateVmRequest("q-1", 2, 256, 1, null, []), Actor.System, Ct)).IsSuccess);
+        var page = cluster.Context.Render<MudHost>(host => host.AddChildContent<ProjectsPage>());
+        page.WaitForAssertion(() => Assert.Contains("1 / 3", page.Markup, StringComparison.Ordinal));
+        Assert.Contains("2 / 8", page.Markup, StringComparison.Ordinal);
+
+        Assert.True((await create.HandleAsync(new NovaCron.Web.Features.Vms.CreateVm.CreateVmRequest("q-2", 1, 256, 1, null, []), Actor.System, Ct)).IsSuccess);
+
+        page.WaitForAssertion(() => Assert.Contains("2 / 3", page.Markup, StringComparison.Ordinal));
+        Assert.Contains("3 / 8", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateRole_UnknownPermission_RefusedAndNothingStored()
     {
         await using var cluster = await AdminTestCluster.StartAsync();
