@@ -159,6 +159,25 @@ public sealed class AdministrationTests
     }
 
     [Fact]
+    public async Task SetMembership_ProjectManagerRemovingAStrongerMember_RefusedPromptlyAuditedAndKept()
+    {
+        await using var cluster = await AdminTestCluster.StartAsync();
+        var manager = new Actor("pm", "test", new UserAccess(
+            Guid.NewGuid(), "pm", [], [(ProjectId.Default, [Permissions.ProjectManage, Permissions.VmRead, Permissions.NodeRead])]));
+        var handler = cluster.Service<SetMembershipHandler>();
+        var operatorRole = Role.BuiltIn.Single(r => r.Name == Role.Operator).Id;
+        Assert.True((await handler.HandleAsync(new SetMembershipRequest(AdminTestCluster.AliceId, ProjectId.Default.Value, operatorRole.Value), AdminTestCluster.Administrator, Ct)).IsSuccess);
+
+        // Before the fix the refusal's audit record waited on this handler's own write lock for 30 s, then threw.
+        var removal = await handler.HandleAsync(new SetMembershipRequest(AdminTestCluster.AliceId, ProjectId.Default.Value, null), manager, Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        Assert.Equal(ErrorKind.Forbidden, removal.Error?.Kind);
+        await using var db = await cluster.Db.CreateDbContextAsync(Ct);
+        Assert.Equal(operatorRole, (await db.Memberships.SingleAsync(Ct)).RoleId);
+        Assert.Contains(await db.AuditRecords.ToListAsync(Ct), r => r.Action == "project.remove-member" && r.Result == AuditResult.Denied);
+    }
+
+    [Fact]
     public async Task ResetPassword_TooShortThenValid_RefusalAndResetAreBothAuditedAndOnlyTheValidOneApplies()
     {
         await using var cluster = await AdminTestCluster.StartAsync();

@@ -53,25 +53,35 @@ public sealed class SetMembershipHandler(IDbContextFactory<NovaCronDbContext> db
             }
         }
 
-        // The membership's key is (user, project) and a record cannot change: a new role is a delete and an insert,
-        // in one transaction so the user is never briefly without the membership.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var existing = await db.Memberships.SingleOrDefaultAsync(m => m.UserId == request.UserId && m.ProjectId == projectId, cancellationToken);
-        if (existing is null && request.RoleId is null)
+        // Replacing or removing a role is handing it out in reverse: a project manager cannot demote a member who holds
+        // more than they do. Checked before the transaction: a refusal is audited on its own connection, which must
+        // not wait for this one's write lock.
+        var before = await db.Memberships.AsNoTracking().SingleOrDefaultAsync(m => m.UserId == request.UserId && m.ProjectId == projectId, cancellationToken);
+        if (before is null && request.RoleId is null)
         {
             return Error.NotFound("membership.not-found", $"'{user.UserName}' is not a member of '{project.Name}'.");
         }
 
-        if (existing is not null)
+        if (before is not null)
         {
-            // Replacing or removing a role is handing it out in reverse: a project manager cannot demote a member who
-            // holds more than they do.
-            var current = await db.AccessRoles.AsNoTracking().SingleAsync(r => r.Id == existing.RoleId, cancellationToken);
+            var current = await db.AccessRoles.AsNoTracking().SingleAsync(r => r.Id == before.RoleId, cancellationToken);
             if (await RefuseGrantAsync(actor, action, user, project, current, "take away", cancellationToken) is { } refusal)
             {
                 return refusal;
             }
+        }
 
+        // The membership's key is (user, project) and a record cannot change: a new role is a delete and an insert,
+        // in one transaction so the user is never briefly without the membership.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var existing = await db.Memberships.SingleOrDefaultAsync(m => m.UserId == request.UserId && m.ProjectId == projectId, cancellationToken);
+        if (existing?.RoleId != before?.RoleId)
+        {
+            return Error.Conflict("membership.changed", $"The membership of '{user.UserName}' in '{project.Name}' changed meanwhile; try again.");
+        }
+
+        if (existing is not null)
+        {
             db.Memberships.Remove(existing);
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
