@@ -9,10 +9,18 @@ namespace NovaCron.Infrastructure.Persistence;
 /// <summary>Counts saves that change what decides access: users, roles, memberships, projects and API tokens. Caches of
 /// resolved access keep the generation they were filled at and drop an entry once it moved. The count moves before the
 /// save and again after it, so an entry read from the database while the change commits is dropped as well.
-/// One control-plane process (docs/adr/0003) makes an in-memory signal enough.</summary>
+/// One control-plane process (docs/adr/0003) makes an in-memory signal enough. A save inside an explicit transaction
+/// counts once that transaction commits (see <see cref="Transactions"/>): whoever reacts to <see cref="Changed"/> must
+/// read the new state, not the old one the uncommitted transaction still hides.</summary>
 public sealed class AccessChangeSignal : SaveChangesInterceptor
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<DbContext, bool> _awaitingCommit = new();
     private long _generation;
+
+    public AccessChangeSignal() => Transactions = new TransactionWatcher(this);
+
+    /// <summary>Register beside this interceptor: it completes the changes saved inside explicit transactions.</summary>
+    public IInterceptor Transactions { get; }
 
     public long Generation => Interlocked.Read(ref _generation);
 
@@ -55,9 +63,42 @@ public sealed class AccessChangeSignal : SaveChangesInterceptor
         {
             context.SavedChanges -= BumpAfterSave;
             context.SaveChangesFailed -= BumpAfterFailure;
+            if (context.Database.CurrentTransaction is not null)
+            {
+                _awaitingCommit[context] = true;
+                return;
+            }
         }
 
         Changed?.Invoke();
+    }
+
+    private void TransactionEnded(DbContext? context)
+    {
+        if (context is not null && _awaitingCommit.TryRemove(context, out _))
+        {
+            Interlocked.Increment(ref _generation);
+            Changed?.Invoke();
+        }
+    }
+
+    private sealed class TransactionWatcher(AccessChangeSignal signal) : DbTransactionInterceptor
+    {
+        public override void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => signal.TransactionEnded(eventData.Context);
+
+        public override Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            signal.TransactionEnded(eventData.Context);
+            return Task.CompletedTask;
+        }
+
+        public override void TransactionRolledBack(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) => signal.TransactionEnded(eventData.Context);
+
+        public override Task TransactionRolledBackAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            signal.TransactionEnded(eventData.Context);
+            return Task.CompletedTask;
+        }
     }
 
     private static bool ChangesAccess(DbContext context) =>

@@ -30,13 +30,13 @@ public static class PersistenceServiceCollectionExtensions
             var setup = new SqliteConnectionSetup();
             services.AddPooledDbContextFactory<SqliteNovaCronDbContext>(builder => builder
                 .UseSqlite(connectionString)
-                .AddInterceptors(setup, accessChanges));
+                .AddInterceptors(setup, accessChanges, accessChanges.Transactions));
             services.AddSingleton<IDbContextFactory<NovaCronDbContext>>(sp =>
                 new ProviderDbContextFactory<SqliteNovaCronDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteNovaCronDbContext>>()));
         }
         else
         {
-            services.AddPooledDbContextFactory<PostgresNovaCronDbContext>(builder => builder.UseNpgsql(options.ConnectionString).AddInterceptors(accessChanges));
+            services.AddPooledDbContextFactory<PostgresNovaCronDbContext>(builder => builder.UseNpgsql(options.ConnectionString).AddInterceptors(accessChanges, accessChanges.Transactions));
             services.AddSingleton<IDbContextFactory<NovaCronDbContext>>(sp =>
                 new ProviderDbContextFactory<PostgresNovaCronDbContext>(sp.GetRequiredService<IDbContextFactory<PostgresNovaCronDbContext>>()));
         }

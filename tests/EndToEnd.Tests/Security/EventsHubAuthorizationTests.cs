@@ -88,11 +88,9 @@ public sealed class EventsHubAuthorizationTests : IAsyncLifetime
         var sessions = _stack.WebServices.GetRequiredService<EventsHubSessions>();
         Assert.Contains(EventsHub.Group(Permissions.VmRead, alpha.Value), sessions.GroupsOf(client.ConnectionId!)!);
 
-        await using (var db = await Db.CreateDbContextAsync())
-        {
-            db.Memberships.Remove(await db.Memberships.SingleAsync(m => m.ProjectId == alpha));
-            await db.SaveChangesAsync();
-        }
+        // Through the API as an administrator would: the removal commits inside the handler's own transaction.
+        var userId = await _stack.InDbAsync(db => db.Users.Where(u => u.UserName == "two-project-viewer").Select(u => u.Id).SingleAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await _stack.Api.DeleteAsync($"/api/v1/projects/{alpha}/members/{userId}")).StatusCode);
 
         await Eventually.TrueAsync(
             () => Task.FromResult(!sessions.GroupsOf(client.ConnectionId!)!.Contains(EventsHub.Group(Permissions.VmRead, alpha.Value))),

@@ -106,6 +106,27 @@ public sealed class VmsPageTests
         Assert.False(page.HasTestId("vm-state-later-1"));
     }
 
+    [Fact]
+    public async Task MembershipRemovedByHandler_WhileOpen_VmsDisappearAndAStaleClickIsRefused()
+    {
+        await using var cluster = await Admin.AdminTestCluster.StartAsync(globalRole: null);
+        var alpha = await cluster.AddProjectAsync("alpha", Domain.Identity.Role.Operator);
+        var created = await cluster.Service<CreateVmHandler>().HandleAsync(new CreateVmRequest("a-1", 1, 256, 1, null, [], Project: "alpha"), Actor.System, Ct);
+        Assert.True(created.IsSuccess, created.Error?.Message);
+        var page = RenderPage(cluster);
+        page.WaitForAssertion(() => Assert.True(page.HasTestId("vm-state-a-1")));
+        // Any click from here on is checked against the access Alice holds when she clicks.
+        var circuit = cluster.Service<NovaCron.Web.Security.CircuitActor>();
+        Assert.True((await circuit.GetAsync(Ct)).Access.Can(Domain.Identity.Permissions.VmPower, alpha));
+
+        var removed = await cluster.Service<Features.Admin.Users.SetMembershipHandler>().HandleAsync(
+            new Features.Admin.Users.SetMembershipRequest(Admin.AdminTestCluster.AliceId, alpha.Value, null), Admin.AdminTestCluster.Administrator, Ct);
+
+        Assert.True(removed.IsSuccess, removed.Error?.Message);
+        Assert.False((await circuit.GetAsync(Ct)).Access.Can(Domain.Identity.Permissions.VmRead, alpha));
+        page.WaitForAssertion(() => Assert.False(page.HasTestId("vm-state-a-1")));
+    }
+
     [Theory]
     [InlineData(VmState.Running, "stop,force-stop,reboot,pause,delete", "start,resume")]
     [InlineData(VmState.Stopped, "start,delete", "stop,force-stop,reboot,pause,resume")]
