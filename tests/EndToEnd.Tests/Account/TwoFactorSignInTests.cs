@@ -52,8 +52,11 @@ public sealed class TwoFactorSignInTests : IAsyncLifetime
         await page.WaitForURLAsync(new Uri(ServerAddress, "/").ToString());
         await page.Locator("#circuit-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
 
+        var stampBefore = await _stack.InDbAsync(db => db.Users.Where(u => u.UserName == NovaCronStack.AdminUserName).Select(u => u.SecurityStamp).SingleAsync());
         await page.GotoAsync(new Uri(ServerAddress, "/account/manage").ToString());
         var key = (await page.Locator("#totp-key").InnerTextAsync()).Replace(" ", string.Empty, StringComparison.Ordinal);
+        // Merely showing a first authenticator key must not renew the security stamp, which signs out every session.
+        Assert.Equal(stampBefore, await _stack.InDbAsync(db => db.Users.Where(u => u.UserName == NovaCronStack.AdminUserName).Select(u => u.SecurityStamp).SingleAsync()));
         await page.Locator("#totp-code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
         await page.Locator("#enable-2fa").ClickAsync();
         await page.Locator("#recovery-codes").WaitForAsync();

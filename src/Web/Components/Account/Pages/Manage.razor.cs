@@ -31,6 +31,9 @@ public sealed partial class Manage
     public required SignInManager<NovaCronUser> SignInManager { get; init; }
 
     [Inject]
+    public required IUserStore<NovaCronUser> UserStore { get; init; }
+
+    [Inject]
     public required NavigationManager Navigation { get; init; }
 
     [Inject]
@@ -79,8 +82,12 @@ public sealed partial class Manage
         var key = await UserManager.GetAuthenticatorKeyAsync(_user);
         if (string.IsNullOrEmpty(key))
         {
-            await UserManager.ResetAuthenticatorKeyAsync(_user);
-            key = await UserManager.GetAuthenticatorKeyAsync(_user) ?? string.Empty;
+            // A first key for an account that has none changes nothing about how it signs in, so unlike
+            // ResetAuthenticatorKeyAsync it must not renew the security stamp: that would sign the person out everywhere,
+            // this very session included, within a minute of merely opening this page.
+            key = UserManager.GenerateNewAuthenticatorKey();
+            await ((IUserAuthenticatorKeyStore<NovaCronUser>)UserStore).SetAuthenticatorKeyAsync(_user, key, CancellationToken.None);
+            await UserManager.UpdateAsync(_user);
         }
 
         _formattedKey = FormatKey(key);
