@@ -53,9 +53,11 @@ public static class AuthenticationSetup
 
                 // Lets DisabledUserConfirmation refuse disabled users at sign-in.
                 o.SignIn.RequireConfirmedAccount = true;
+                o.Tokens.AuthenticatorTokenProvider = SingleUseAuthenticatorTokenProvider.Name;
             })
             .AddSignInManager()
             .AddDefaultTokenProviders()
+            .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(SingleUseAuthenticatorTokenProvider.Name)
             .AddNovaCronIdentityStores();
         services.AddScoped<IUserConfirmation<NovaCronUser>, DisabledUserConfirmation>();
 

@@ -57,7 +57,8 @@ public sealed class TwoFactorSignInTests : IAsyncLifetime
         var key = (await page.Locator("#totp-key").InnerTextAsync()).Replace(" ", string.Empty, StringComparison.Ordinal);
         // Merely showing a first authenticator key must not renew the security stamp, which signs out every session.
         Assert.Equal(stampBefore, await _stack.InDbAsync(db => db.Users.Where(u => u.UserName == NovaCronStack.AdminUserName).Select(u => u.SecurityStamp).SingleAsync()));
-        await page.Locator("#totp-code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        var enableCode = Totp.Code(key, DateTimeOffset.UtcNow);
+        await page.Locator("#totp-code").FillAsync(enableCode);
         await page.Locator("#enable-2fa").ClickAsync();
         await page.Locator("#recovery-codes").WaitForAsync();
         Assert.Equal(10, await page.Locator("#recovery-codes > div").CountAsync());
@@ -71,18 +72,26 @@ public sealed class TwoFactorSignInTests : IAsyncLifetime
 
         await SignInWithPasswordAsync(page);
         await page.WaitForURLAsync("**/account/login-2fa**");
-        await page.Locator("#code").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        // Each code works once: the one that turned two-factor on does not sign in; the app's next one does.
+        var signInCode = await Eventually.GetAsync(
+            () => Task.FromResult<string?>(Totp.Code(key, DateTimeOffset.UtcNow)), code => code != enableCode, TimeSpan.FromSeconds(40), "the authenticator's next code");
+        await page.Locator("#code").FillAsync(signInCode);
         await page.Locator("#verify").ClickAsync();
         await page.WaitForURLAsync(new Uri(ServerAddress, "/").ToString());
         await page.Locator("#circuit-ready").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 30_000 });
 
         Assert.Equal(NovaCronStack.AdminUserName, await page.Locator("#user-menu-name").InnerTextAsync());
 
-        // Without the authenticator: a recovery code signs in once.
+        // The same code again, still inside its 90 s window, is refused.
         await page.Locator("#sign-out-form button").ClickAsync();
         await page.WaitForURLAsync("**/account/login**");
         await SignInWithPasswordAsync(page);
         await page.WaitForURLAsync("**/account/login-2fa**");
+        await page.Locator("#code").FillAsync(signInCode);
+        await page.Locator("#verify").ClickAsync();
+        await Assertions.Expect(page.Locator("#login-message")).ToContainTextAsync("already used");
+
+        // Without the authenticator: a recovery code signs in once.
         await page.Locator("#use-recovery-code").ClickAsync();
         await page.WaitForURLAsync("**/account/login-recovery**");
         await page.Locator("#recovery-code").FillAsync(recoveryCode);

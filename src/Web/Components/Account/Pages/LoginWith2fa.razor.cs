@@ -46,7 +46,7 @@ public sealed partial class LoginWith2fa
 
         _message = result.IsLockedOut
             ? "This account is locked after too many wrong codes. Try again in 15 minutes."
-            : "That code is not valid. Check that your device's clock is right and enter the current code.";
+            : "That code is not valid or was already used. Check that your device's clock is right and enter the current code.";
     }
 
     public sealed class TwoFactorInput
