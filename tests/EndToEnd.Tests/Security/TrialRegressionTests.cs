@@ -50,6 +50,24 @@ public sealed class TrialRegressionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RevokeToken_FromTokenLimitedToVmRead_CannotRevokeABroaderTokenButMayRevokeItself()
+    {
+        var userId = await _stack.CreateUserAsync("owner", "Pw-" + Guid.NewGuid().ToString("N"), Role.BuiltIn[0].Id, []);
+        var broad = await _stack.ClientWithTokenAsync(userId, null, TimeSpan.FromHours(1));
+        var limited = await _stack.ClientWithTokenAsync(userId, [Permissions.VmRead], TimeSpan.FromHours(1));
+        var tokens = await _stack.InDbAsync(db => db.ApiTokens.Where(t => t.UserId == userId).ToListAsync());
+        var broadId = tokens.Single(t => t.Permissions is null).Id;
+        var limitedId = tokens.Single(t => t.Permissions is not null).Id;
+
+        var refused = await limited.PostAsync($"/api/v1/tokens/{broadId}/revoke", null);
+        var self = await limited.PostAsync($"/api/v1/tokens/{limitedId}/revoke", null);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await broad.GetAsync("/api/v1/nodes")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, self.StatusCode);
+    }
+
+    [Fact]
     public async Task CreateVm_SameNameInTwoProjects_BothAllowed()
     {
         await CreateProjectAsync("one");

@@ -48,6 +48,15 @@ public sealed class RevokeTokenHandler(IDbContextFactory<NovaCronDbContext> dbFa
             return Error.NotFound("token.not-found", $"No API token with id {tokenId}.");
         }
 
+        // A token limited to some permissions must not be able to lock its owner out of broader automation.
+        if (actor.Access.TokenLimit is { } limit
+            && (token.Permissions is null || token.Permissions.Any(p => !limit.Contains(p))))
+        {
+            var denied = Error.Forbidden("token.broader", $"A token limited to {string.Join(", ", limit)} may revoke only tokens limited at least as narrowly; '{token.Name}' is broader.");
+            await audit.RecordRefusalAsync(actor, "token.revoke", "api-token", token.Id.ToString(), token.Name, null, denied, cancellationToken);
+            return denied;
+        }
+
         token.Revoke(clock.GetUtcNow());
         var owner = await db.Users.Where(u => u.Id == token.UserId).Select(u => u.UserName).SingleOrDefaultAsync(cancellationToken) ?? token.UserId.ToString();
         await audit.RecordAsync(db, actor, "token.revoke", "api-token", token.Id.ToString(), token.Name, null, AuditResult.Succeeded, $"owner {owner}", cancellationToken);
