@@ -65,7 +65,9 @@ if [ -f "$password_file" ]; then
 fi
 
 echo "[run] step 5/5: starting the local node agent (accelerator: $accelerator)"
-(cd "$out/agent" && Agent__ControlPlaneUrl="$url" Agent__EnrollmentToken="$token" Agent__DataDirectory="$data_dir" \
+# NOVACRON_AGENT_ENROLLMENT_TOKEN lets the local agent enroll with an administrator's nce_… token instead, for example
+# after its credential was revoked (a revoked node never re-enrolls with the configuration token).
+(cd "$out/agent" && Agent__ControlPlaneUrl="$url" Agent__EnrollmentToken="${NOVACRON_AGENT_ENROLLMENT_TOKEN:-$token}" Agent__DataDirectory="$data_dir" \
   Agent__Accelerator="$accelerator" ${NOVACRON_NODE_NAME:+Agent__NodeName="$NOVACRON_NODE_NAME"} exec dotnet NovaCron.NodeAgent.dll) &
 pids+=($!)
 

@@ -14,7 +14,7 @@ public static partial class ResourceName
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            return Error.Validation("name.required", $"A {what} name is required.");
+            return Error.Validation("name.required", $"{(what.Length > 0 && "aeiou".Contains(what[0], StringComparison.Ordinal) ? "An" : "A")} {what} name is required.");
         }
 
         if (name.Length > MaxLength)

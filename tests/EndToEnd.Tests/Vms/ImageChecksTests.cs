@@ -108,6 +108,18 @@ public sealed class ImageChecksTests : IAsyncLifetime
         Assert.Contains("qcow2 or raw", detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RegisterImage_PathWithDotDot_StoredAsItsCanonicalPath()
+    {
+        var path = await QemuImgCreateAsync("canon.qcow2", "qcow2", GiB);
+        var roundabout = Path.Combine(_stack.UserImages, "..", Path.GetFileName(_stack.UserImages), "canon.qcow2");
+
+        var response = await _stack.Api.PostAsJsonAsync("/api/v1/images", new { name = "canon", path = roundabout }, NovaCronStack.Json);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(path, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("path").GetString());
+    }
+
     private async Task<string> QemuImgCreateAsync(string name, string format, long sizeBytes)
     {
         var path = Path.Combine(_stack.UserImages, name);

@@ -54,7 +54,8 @@ public sealed partial class ImageCatalog(IDbContextFactory<NovaCronDbContext> db
         }
 
         var format = file.Value!.Format;
-        var registered = Image.RegisterDisk(request.Name, request.Path, format, clock.GetUtcNow());
+        // Stored as the canonical absolute path the checks resolved (no "..", no doubled separators).
+        var registered = Image.RegisterDisk(request.Name, Path.GetFullPath(request.Path), format, clock.GetUtcNow());
         if (!registered.IsSuccess)
         {
             return registered.Error!;
