@@ -14,7 +14,7 @@ public static partial class ResourceName
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            return Error.Validation("name.required", $"{(what.Length > 0 && "aeiou".Contains(what[0], StringComparison.Ordinal) ? "An" : "A")} {what} name is required.");
+            return Error.Validation("name.required", $"{Description.Article(what)} {what} name is required.");
         }
 
         if (name.Length > MaxLength)
@@ -39,11 +39,14 @@ public static class Description
 {
     public const int MaxLength = 500;
 
+    /// <summary>"A" or "An" before <paramref name="noun"/>.</summary>
+    public static string Article(string noun) => noun.Length > 0 && "aeiou".Contains(char.ToLowerInvariant(noun[0]), StringComparison.Ordinal) ? "An" : "A";
+
     public static Result<string> Validate(string? text, string what)
     {
         var trimmed = (text ?? string.Empty).Trim();
         return trimmed.Length > MaxLength
-            ? Error.Validation($"{what}.description", $"A {what} description has at most {MaxLength} characters; this one has {trimmed.Length}.")
+            ? Error.Validation($"{what.Replace(' ', '-')}.description", $"{Article(what)} {what} description has at most {MaxLength} characters; this one has {trimmed.Length}.")
             : trimmed;
     }
 }

@@ -46,11 +46,17 @@ public sealed class EnrollmentToken
             return Error.Validation("enrollment.expiry", "An enrollment token must expire in the future and within 30 days.");
         }
 
+        var validDescription = Common.Description.Validate(description, "enrollment token");
+        if (!validDescription.IsSuccess)
+        {
+            return validDescription.Error!;
+        }
+
         var (secret, lookup, hash) = Secrets.Generate(Kind);
         return (new EnrollmentToken
         {
             Id = Guid.CreateVersion7(),
-            Description = description.Trim(),
+            Description = validDescription.Value!,
             LookupId = lookup,
             SecretHash = hash,
             SingleUse = singleUse,

@@ -30,6 +30,15 @@ public sealed class DescriptionTests
     }
 
     [Fact]
+    public void CreateEnrollmentToken_DescriptionOverTheLimit_RefusedWithAReadableCode()
+    {
+        var created = Nodes.EnrollmentToken.Create(TooLong, true, DateTimeOffset.UnixEpoch.AddHours(1), "admin", DateTimeOffset.UnixEpoch);
+
+        Assert.Equal("enrollment-token.description", created.Error?.Code);
+        Assert.StartsWith("An enrollment token description", created.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CreateCustomRole_DescriptionOverTheLimit_Refused()
     {
         var created = Role.CreateCustom("wordy", TooLong, [Permissions.VmRead]);

@@ -62,6 +62,21 @@ public sealed class AdministrationTests
         Assert.Contains("3 / 8", page.Markup, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("100000")]
+    public async Task EnrollmentPage_ValidityOutOfRange_SaysSoAndCreatesNothing(string hours)
+    {
+        await using var cluster = await AdminTestCluster.StartAsync();
+        var page = cluster.Context.Render<MudHost>(host => host.AddChildContent<EnrollmentPage>());
+
+        await page.WaitForElement("[data-testid='enrollment-hours-input'] input, input[data-testid='enrollment-hours-input']").ChangeAsync(new() { Value = hours });
+        await page.ByTestId("enrollment-create").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("from 1 to 720", page.Markup, StringComparison.Ordinal));
+        Assert.Equal(0, await cluster.CountAsync(db => db.EnrollmentTokens));
+    }
+
     [Fact]
     public async Task CreateRole_UnknownPermission_RefusedAndNothingStored()
     {

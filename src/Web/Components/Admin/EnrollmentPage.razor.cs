@@ -14,7 +14,7 @@ public sealed partial class EnrollmentPage
 {
     private IReadOnlyList<EnrollmentTokenView> _tokens = [];
     private string _description = string.Empty;
-    private int _hours = 24;
+    private int? _hours = 24;
     private bool _singleUse = true;
     private string _nodeName = string.Empty;
     private string? _nodeMessage;
@@ -70,7 +70,13 @@ public sealed partial class EnrollmentPage
             return;
         }
 
-        var request = new CreateEnrollmentTokenRequest(_description, _singleUse, Clock.GetUtcNow().AddHours(_hours));
+        if (_hours is not { } hours || hours < 1 || hours > 720)
+        {
+            _error = "Enter how many whole hours the token stays valid: from 1 to 720 (30 days).";
+            return;
+        }
+
+        var request = new CreateEnrollmentTokenRequest(_description, _singleUse, Clock.GetUtcNow().AddHours(hours));
         var result = await Enrollment.CreateAsync(request, actor, CancellationToken.None);
         _error = result.Error?.Message;
         if (result.Value is not { } created)
