@@ -38,9 +38,12 @@ public sealed partial class ProjectMembersDialog
     protected override async Task OnInitializedAsync()
     {
         _members = [.. Project.Members];
-        var roles = await Roles.ListAsync(await CircuitActor.GetAsync(), CancellationToken.None);
-        _roles = roles.Value ?? [];
-        _roleId = _roles.FirstOrDefault(r => r.Name == Domain.Identity.Role.Viewer)?.Id;
+        var actor = await CircuitActor.GetAsync();
+        var roles = await Roles.ListAsync(actor, CancellationToken.None);
+        // Only the roles this person may hand out here: the same rule the handler applies (SetMembershipHandler).
+        var project = new Domain.Projects.ProjectId(Project.Id);
+        _roles = [.. (roles.Value ?? []).Where(r => actor.Access.FirstNotHeldIn(r.Permissions, project) is null)];
+        _roleId = (_roles.FirstOrDefault(r => r.Name == Domain.Identity.Role.Viewer) ?? _roles.FirstOrDefault())?.Id;
     }
 
     private string RoleName(Guid? id) => _roles.FirstOrDefault(r => r.Id == id)?.Name ?? string.Empty;
