@@ -65,6 +65,8 @@ public sealed class EventsHubAuthorizationTests : IAsyncLifetime
             closed.TrySetResult();
             return Task.CompletedTask;
         };
+        var sessions = _stack.WebServices.GetRequiredService<EventsHubSessions>();
+        await Eventually.TrueAsync(() => Task.FromResult(sessions.GroupsOf(client.ConnectionId!) is not null), TimeSpan.FromSeconds(30), "the server to register the connection");
 
         await using (var db = await Db.CreateDbContextAsync())
         {
@@ -86,14 +88,18 @@ public sealed class EventsHubAuthorizationTests : IAsyncLifetime
         var seen = new ConcurrentQueue<VmView>();
         await using var client = await ConnectAsync(token, seen);
         var sessions = _stack.WebServices.GetRequiredService<EventsHubSessions>();
-        Assert.Contains(EventsHub.Group(Permissions.VmRead, alpha.Value), sessions.GroupsOf(client.ConnectionId!)!);
+        // The server registers the connection in OnConnectedAsync, which may finish just after the client's handshake.
+        await Eventually.TrueAsync(
+            () => Task.FromResult(sessions.GroupsOf(client.ConnectionId!)?.Contains(EventsHub.Group(Permissions.VmRead, alpha.Value)) == true),
+            TimeSpan.FromSeconds(30),
+            "the connection to join the first project's group");
 
         // Through the API as an administrator would: the removal commits inside the handler's own transaction.
         var userId = await _stack.InDbAsync(db => db.Users.Where(u => u.UserName == "two-project-viewer").Select(u => u.Id).SingleAsync());
         Assert.Equal(HttpStatusCode.NoContent, (await _stack.Api.DeleteAsync($"/api/v1/projects/{alpha}/members/{userId}")).StatusCode);
 
         await Eventually.TrueAsync(
-            () => Task.FromResult(!sessions.GroupsOf(client.ConnectionId!)!.Contains(EventsHub.Group(Permissions.VmRead, alpha.Value))),
+            () => Task.FromResult(sessions.GroupsOf(client.ConnectionId!)?.Contains(EventsHub.Group(Permissions.VmRead, alpha.Value)) == false),
             TimeSpan.FromSeconds(30),
             "the connection to leave the removed project's group");
         await CreateVmAsync("after-removal", "gone");
