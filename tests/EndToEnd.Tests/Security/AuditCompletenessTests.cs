@@ -127,12 +127,8 @@ public sealed class AuditCompletenessTests : IAsyncLifetime
         return AuditActions.ByEndpoint[name];
     }
 
-    private async Task<List<AuditRecord>> SucceededByAdminAsync()
-    {
-        var factory = _stack.WebServices.GetRequiredService<IDbContextFactory<NovaCronDbContext>>();
-        await using var db = await factory.CreateDbContextAsync();
-        return await db.AuditRecords.AsNoTracking().Where(r => r.Actor == NovaCronStack.AdminUserName && r.Result == AuditResult.Succeeded).ToListAsync();
-    }
+    private Task<List<AuditRecord>> SucceededByAdminAsync() =>
+        _stack.InDbAsync(db => db.AuditRecords.AsNoTracking().Where(r => r.Actor == NovaCronStack.AdminUserName && r.Result == AuditResult.Succeeded).ToListAsync());
 
     private static async Task RunAsync(string file, params string[] arguments)
     {

@@ -49,9 +49,8 @@ public sealed class CreateVmInBrowserTests : IAsyncLifetime
         Assert.Equal(0, navigations);
 
         // The audit record names the browser's address, as API records do.
-        var factory = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Infrastructure.Persistence.NovaCronDbContext>>(_stack.WebServices);
-        await using var db = await factory.CreateDbContextAsync();
-        var created = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.AuditRecords, r => r.Action == "vm.create" && r.TargetName == "browser-vm");
+        var created = await _stack.InDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.AuditRecords, r => r.Action == "vm.create" && r.TargetName == "browser-vm"));
         Assert.Equal("ui 127.0.0.1", created.Source);
     }
 

@@ -80,9 +80,8 @@ public sealed class ApiValidationTests : IAsyncLifetime
         var detail = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
         Assert.DoesNotContain("NovaCron.", detail, StringComparison.Ordinal);
         Assert.DoesNotContain("Implicit", detail, StringComparison.Ordinal);
-        var factory = _stack.WebServices.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<NovaCron.Infrastructure.Persistence.NovaCronDbContext>>();
-        await using var db = await factory.CreateDbContextAsync();
-        Assert.True(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.AuditRecords, r => r.Action == "vm.create" && r.Result == NovaCron.Domain.Audit.AuditResult.Failed));
+        Assert.True(await _stack.InDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(
+            db.AuditRecords, r => r.Action == "vm.create" && r.Result == NovaCron.Domain.Audit.AuditResult.Failed)));
     }
 
     [Theory]

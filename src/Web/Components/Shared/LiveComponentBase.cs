@@ -52,8 +52,9 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
             return;
         }
 
+        // The circuit's actor rereads access once per change however many live components the page shows.
         var before = Actor.Access;
-        var actor = await Circuit.RefreshAsync();
+        var actor = await Circuit.GetAsync();
         if (actor.Access.SameAs(before))
         {
             return;
